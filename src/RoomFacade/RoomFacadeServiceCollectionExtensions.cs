@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using RoomFacade;
+using RoomFacade.Stores;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers the room facade.</summary>
+public static class RoomFacadeServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="IRoomManager"/>, the connection lifetime hub filter (catch-all room on connect, clean-up on
+    /// disconnect) and the in-memory membership index (replaced by other stores such as <c>RoomFacade.Redis</c>, in any order).
+    /// Call <see cref="AddNamespace{THub}"/> / <see cref="AddDefaultNamespace{THub}"/> on the result for each hub.
+    /// </summary>
+    /// <param name="services">The application's services.</param>
+    /// <param name="configure">Optional options set-up.</param>
+    public static IRoomFacadeBuilder AddRoomFacade(this IServiceCollection services, Action<RoomFacadeOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var optionsBuilder = services.AddOptions<RoomFacadeOptions>();
+        if (configure is not null)
+        {
+            optionsBuilder.Configure(configure);
+        }
+
+        if (!services.Any(d => d.ServiceType == typeof(RoomFacadeMarker)))
+        {
+            services.AddSingleton<RoomFacadeMarker>();
+            optionsBuilder.ValidateOnStart();
+            services.AddSingleton<IValidateOptions<RoomFacadeOptions>, RoomFacadeOptionsValidator>();
+            services.TryAddSingleton<IRoomMembershipStore, InMemoryRoomMembershipStore>();
+            services.TryAddSingleton<NamespaceRegistry>();
+            services.TryAddSingleton<RoomManager>();
+            services.TryAddSingleton<IRoomManager>(sp => sp.GetRequiredService<RoomManager>());
+            services.TryAddSingleton<RoomLifetimeHubFilter>();
+            services.Configure<HubOptions>(o => o.AddFilter<RoomLifetimeHubFilter>());
+        }
+
+        return new RoomFacadeBuilder(services);
+    }
+
+    /// <summary>Registers <typeparamref name="THub"/> as the namespace <paramref name="namespace"/> (<c>io.of(ns)</c>).</summary>
+    /// <typeparam name="THub">The hub type (<see cref="Hub"/> or <see cref="Hub{T}"/>).</typeparam>
+    /// <param name="builder">The facade builder.</param>
+    /// <param name="namespace">The namespace name, such as <c>"/news"</c>; <c>""</c> is the default namespace.</param>
+    public static IRoomFacadeBuilder AddNamespace<THub>(this IRoomFacadeBuilder builder, string @namespace)
+        where THub : Hub
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var name = NamespaceNames.Normalize(@namespace);
+        builder.Services.Configure<RoomFacadeOptions>(o => o.Namespaces.Add(NamespaceRegistration.For<THub>(name)));
+        return builder;
+    }
+
+    /// <summary>Registers <typeparamref name="THub"/> as the default namespace (<c>io.sockets</c>, name <c>""</c>).</summary>
+    /// <typeparam name="THub">The hub type.</typeparam>
+    /// <param name="builder">The facade builder.</param>
+    public static IRoomFacadeBuilder AddDefaultNamespace<THub>(this IRoomFacadeBuilder builder)
+        where THub : Hub
+        => builder.AddNamespace<THub>(string.Empty);
+
+    private sealed class RoomFacadeBuilder(IServiceCollection services) : IRoomFacadeBuilder
+    {
+        public IServiceCollection Services { get; } = services;
+    }
+
+    private sealed class RoomFacadeMarker;
+}

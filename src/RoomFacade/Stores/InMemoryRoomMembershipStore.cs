@@ -1,0 +1,218 @@
+using System.Collections.Concurrent;
+
+namespace RoomFacade.Stores;
+
+/// <summary>
+/// The default, single-server index. One lock per namespace guards that namespace's rooms and connections,
+/// so join/leave are O(1) and a connection's removal is atomic with respect to a concurrent join.
+/// </summary>
+internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore
+{
+    private static readonly Task<IReadOnlyCollection<string>> Empty = Task.FromResult<IReadOnlyCollection<string>>(Array.Empty<string>());
+
+    private readonly ConcurrentDictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConnectionState> _connections = new(StringComparer.Ordinal);
+
+    public Task AddConnectionAsync(string @namespace, string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var ns = _namespaces.GetOrAdd(@namespace, static n => new NamespaceState(n));
+        lock (ns.Lock)
+        {
+            if (_connections.TryGetValue(connectionId, out var existing) && !existing.Removed)
+            {
+                if (!ReferenceEquals(existing.Namespace, ns))
+                {
+                    throw new InvalidOperationException(
+                        $"Connection '{connectionId}' is already registered in namespace '{existing.Namespace.Name}'.");
+                }
+
+                return Task.CompletedTask;
+            }
+
+            var state = new ConnectionState(ns);
+            _connections[connectionId] = state;
+            state.Rooms.Add(string.Empty);
+            ns.AddMember(string.Empty, connectionId);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Task.FromResult(false);
+        }
+
+        var ns = state.Namespace;
+        lock (ns.Lock)
+        {
+            if (state.Removed)
+            {
+                return Task.FromResult(false);
+            }
+
+            state.Removed = true;
+            foreach (var room in state.Rooms)
+            {
+                ns.RemoveMember(room, connectionId);
+            }
+
+            state.Rooms.Clear();
+            _connections.TryRemove(new KeyValuePair<string, ConnectionState>(connectionId, state));
+        }
+
+        return Task.FromResult(true);
+    }
+
+    public Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        return Task.FromResult(_connections.TryGetValue(connectionId, out var state) && !state.Removed ? state.Namespace.Name : null);
+    }
+
+    public Task<MembershipChange> AddToRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(room);
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Task.FromResult(MembershipChange.UnknownConnection);
+        }
+
+        var ns = state.Namespace;
+        lock (ns.Lock)
+        {
+            if (state.Removed)
+            {
+                return Task.FromResult(MembershipChange.UnknownConnection);
+            }
+
+            if (!state.Rooms.Add(room))
+            {
+                return Task.FromResult(MembershipChange.Unchanged);
+            }
+
+            ns.AddMember(room, connectionId);
+        }
+
+        return Task.FromResult(MembershipChange.Changed);
+    }
+
+    public Task<MembershipChange> RemoveFromRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(room);
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Task.FromResult(MembershipChange.UnknownConnection);
+        }
+
+        var ns = state.Namespace;
+        lock (ns.Lock)
+        {
+            if (state.Removed)
+            {
+                return Task.FromResult(MembershipChange.UnknownConnection);
+            }
+
+            if (!state.Rooms.Remove(room))
+            {
+                return Task.FromResult(MembershipChange.Unchanged);
+            }
+
+            ns.RemoveMember(room, connectionId);
+        }
+
+        return Task.FromResult(MembershipChange.Changed);
+    }
+
+    public Task<IReadOnlyCollection<string>> GetMembersAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(room);
+        if (!_namespaces.TryGetValue(@namespace, out var ns))
+        {
+            return Empty;
+        }
+
+        lock (ns.Lock)
+        {
+            return ns.Rooms.TryGetValue(room, out var members)
+                ? Task.FromResult<IReadOnlyCollection<string>>(members.ToArray())
+                : Empty;
+        }
+    }
+
+    public Task<IReadOnlyCollection<string>> GetRoomsOfConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Empty;
+        }
+
+        lock (state.Namespace.Lock)
+        {
+            return state.Removed ? Empty : Task.FromResult<IReadOnlyCollection<string>>(state.Rooms.ToArray());
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        var result = new Dictionary<string, IReadOnlyCollection<string>>(StringComparer.Ordinal);
+        if (_namespaces.TryGetValue(@namespace, out var ns))
+        {
+            lock (ns.Lock)
+            {
+                foreach (var (room, members) in ns.Rooms)
+                {
+                    result[room] = members.ToArray();
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyCollection<string>>>(result);
+    }
+
+    /// <summary>Number of connections held (for tests and diagnostics).</summary>
+    internal int ConnectionCount => _connections.Count;
+
+    private sealed class NamespaceState(string name)
+    {
+        public readonly Lock Lock = new();
+        public readonly string Name = name;
+        public readonly Dictionary<string, HashSet<string>> Rooms = new(StringComparer.Ordinal);
+
+        public void AddMember(string room, string connectionId)
+        {
+            if (!Rooms.TryGetValue(room, out var members))
+            {
+                members = new HashSet<string>(StringComparer.Ordinal);
+                Rooms.Add(room, members);
+            }
+
+            members.Add(connectionId);
+        }
+
+        public void RemoveMember(string room, string connectionId)
+        {
+            if (Rooms.TryGetValue(room, out var members) && members.Remove(connectionId) && members.Count == 0)
+            {
+                Rooms.Remove(room); // empty rooms are pruned
+            }
+        }
+    }
+
+    private sealed class ConnectionState(NamespaceState ns)
+    {
+        public readonly NamespaceState Namespace = ns;
+        public readonly HashSet<string> Rooms = new(StringComparer.Ordinal);
+        public bool Removed;
+    }
+}
