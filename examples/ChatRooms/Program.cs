@@ -1,0 +1,3 @@
+using ChatRooms;
+
+ChatRoomsApp.Create(args).Run();

@@ -1,0 +1,288 @@
+using RoomFacade.Stores;
+using Xunit;
+
+namespace RoomFacade.Testing;
+
+/// <summary>
+/// The behaviour every <see cref="IRoomMembershipStore"/> must have. Each store's test class derives from this and
+/// provides a fresh, empty store; the facts live here so that every store runs the same suite unchanged.
+/// </summary>
+public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
+{
+    private IRoomMembershipStore? _store;
+
+    protected IRoomMembershipStore Store => _store ?? throw new InvalidOperationException("Store not created yet.");
+
+    /// <summary>A new store with no data (a fresh key prefix, database, or instance).</summary>
+    protected abstract Task<IRoomMembershipStore> CreateStoreAsync();
+
+    /// <summary>Releases what <see cref="CreateStoreAsync"/> made.</summary>
+    protected virtual Task DisposeStoreAsync(IRoomMembershipStore store) => Task.CompletedTask;
+
+    public async Task InitializeAsync() => _store = await CreateStoreAsync().DefaultTimeout();
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await DisposeStoreAsync(_store).DefaultTimeout();
+        }
+    }
+
+    private static string NewId() => Guid.NewGuid().ToString("N");
+
+    [Fact]
+    public async Task Connection_is_in_the_catch_all_room_of_its_namespace()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+
+        Assert.Equal("", await Store.GetNamespaceAsync(a).DefaultTimeout());
+        Assert.Equal([""], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        Assert.Equal([a], await Store.GetMembersAsync("", "").DefaultTimeout());
+        var rooms = await Store.GetRoomsAsync("").DefaultTimeout();
+        Assert.Equal([""], rooms.Keys);
+    }
+
+    [Fact]
+    public async Task Add_connection_twice_is_idempotent()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("/news", a).DefaultTimeout();
+        await Store.AddConnectionAsync("/news", a).DefaultTimeout();
+
+        Assert.Equal([a], await Store.GetMembersAsync("/news", "").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Join_lists_the_member_and_the_room()
+    {
+        var a = NewId();
+        var b = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("", b).DefaultTimeout();
+
+        Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(b, "room").DefaultTimeout());
+
+        AssertSet([a, b], await Store.GetMembersAsync("", "room").DefaultTimeout());
+        AssertSet(["", "room"], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        var rooms = await Store.GetRoomsAsync("").DefaultTimeout();
+        AssertSet(["", "room"], rooms.Keys);
+        AssertSet([a, b], rooms["room"]);
+        AssertSet([a, b], rooms[""]);
+    }
+
+    [Fact]
+    public async Task Duplicate_join_and_unknown_leave_are_harmless()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+
+        Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.Unchanged, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.Unchanged, await Store.RemoveFromRoomAsync(a, "elsewhere").DefaultTimeout());
+
+        Assert.Equal([a], await Store.GetMembersAsync("", "room").DefaultTimeout());
+        AssertSet(["", "room"], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Empty_rooms_are_pruned_from_every_listing()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "room").DefaultTimeout();
+
+        Assert.Equal(MembershipChange.Changed, await Store.RemoveFromRoomAsync(a, "room").DefaultTimeout());
+
+        Assert.Empty(await Store.GetMembersAsync("", "room").DefaultTimeout());
+        Assert.Equal([""], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
+        Assert.Equal([""], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Remove_connection_leaves_every_room_and_prunes()
+    {
+        var a = NewId();
+        var b = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("", b).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "r1").DefaultTimeout();
+        await Store.AddToRoomAsync(a, "r2").DefaultTimeout();
+        await Store.AddToRoomAsync(b, "r2").DefaultTimeout();
+
+        Assert.True(await Store.RemoveConnectionAsync(a).DefaultTimeout());
+
+        Assert.Null(await Store.GetNamespaceAsync(a).DefaultTimeout());
+        Assert.Empty(await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        var rooms = await Store.GetRoomsAsync("").DefaultTimeout();
+        AssertSet(["", "r2"], rooms.Keys);
+        Assert.Equal([b], rooms["r2"]);
+        Assert.Equal([b], rooms[""]);
+        Assert.False(await Store.RemoveConnectionAsync(a).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Last_connection_gone_removes_the_catch_all_room()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("/news", a).DefaultTimeout();
+        await Store.RemoveConnectionAsync(a).DefaultTimeout();
+
+        Assert.Empty(await Store.GetRoomsAsync("/news").DefaultTimeout());
+        Assert.Empty(await Store.GetMembersAsync("/news", "").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Unknown_connection_changes_nothing()
+    {
+        var ghost = NewId();
+        Assert.Equal(MembershipChange.UnknownConnection, await Store.AddToRoomAsync(ghost, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.UnknownConnection, await Store.RemoveFromRoomAsync(ghost, "room").DefaultTimeout());
+        Assert.Null(await Store.GetNamespaceAsync(ghost).DefaultTimeout());
+        Assert.Empty(await Store.GetRoomsOfConnectionAsync(ghost).DefaultTimeout());
+        Assert.Empty(await Store.GetRoomsAsync("").DefaultTimeout());
+        Assert.False(await Store.RemoveConnectionAsync(ghost).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Join_after_disconnect_is_refused_and_leaves_no_phantom()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.RemoveConnectionAsync(a).DefaultTimeout();
+
+        Assert.Equal(MembershipChange.UnknownConnection, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
+        Assert.Empty(await Store.GetMembersAsync("", "room").DefaultTimeout());
+        Assert.Empty(await Store.GetRoomsAsync("").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Namespaces_are_isolated()
+    {
+        var a = NewId();
+        var b = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("/news", b).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "room").DefaultTimeout();
+        await Store.AddToRoomAsync(b, "room").DefaultTimeout();
+
+        Assert.Equal("/news", await Store.GetNamespaceAsync(b).DefaultTimeout());
+        Assert.Equal([a], await Store.GetMembersAsync("", "room").DefaultTimeout());
+        Assert.Equal([b], await Store.GetMembersAsync("/news", "room").DefaultTimeout());
+        Assert.Equal([a], await Store.GetMembersAsync("", "").DefaultTimeout());
+        Assert.Equal([b], await Store.GetMembersAsync("/news", "").DefaultTimeout());
+        Assert.Empty(await Store.GetMembersAsync("/other", "").DefaultTimeout());
+    }
+
+    public static TheoryData<string> AwkwardNames => new()
+    {
+        "a:b", "{tag}", "}{", "*", "?[]", "with space", "ünïcødé ✓ 房间", "r/1", "/leading", "trailing/", "\\", "\"quoted\"",
+        "x:{ns:}:r:y", "line\nbreak", "tab\t", "%s", "a\u0000b", new string('x', 256),
+    };
+
+    [Theory]
+    [MemberData(nameof(AwkwardNames))]
+    public async Task Any_room_name_round_trips_without_collision(string room)
+    {
+        var a = NewId();
+        var b = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("", b).DefaultTimeout();
+        await Store.AddToRoomAsync(a, room).DefaultTimeout();
+        await Store.AddToRoomAsync(b, room + "x").DefaultTimeout();
+
+        Assert.Equal([a], await Store.GetMembersAsync("", room).DefaultTimeout());
+        Assert.Equal([b], await Store.GetMembersAsync("", room + "x").DefaultTimeout());
+        AssertSet(["", room], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        AssertSet(["", room, room + "x"], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
+
+        await Store.RemoveFromRoomAsync(a, room).DefaultTimeout();
+        AssertSet(["", room + "x"], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
+    }
+
+    [Theory]
+    [MemberData(nameof(AwkwardNames))]
+    public async Task Any_connection_id_and_namespace_round_trip(string text)
+    {
+        var id = "id-" + text;
+        var ns = "/" + text;
+        await Store.AddConnectionAsync(ns, id).DefaultTimeout();
+        await Store.AddToRoomAsync(id, text).DefaultTimeout();
+
+        Assert.Equal(ns, await Store.GetNamespaceAsync(id).DefaultTimeout());
+        Assert.Equal([id], await Store.GetMembersAsync(ns, text).DefaultTimeout());
+        Assert.Empty(await Store.GetMembersAsync("", text).DefaultTimeout());
+        AssertSet(["", text], await Store.GetRoomsOfConnectionAsync(id).DefaultTimeout());
+
+        await Store.RemoveConnectionAsync(id).DefaultTimeout();
+        Assert.Empty(await Store.GetRoomsAsync(ns).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Room_names_are_case_sensitive_and_exact()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "Room").DefaultTimeout();
+
+        Assert.Empty(await Store.GetMembersAsync("", "room").DefaultTimeout());
+        Assert.Empty(await Store.GetMembersAsync("", "Room ").DefaultTimeout());
+        Assert.Equal([a], await Store.GetMembersAsync("", "Room").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Concurrent_joins_leaves_and_disconnects_end_in_the_truth()
+    {
+        const int connections = 60;
+        const int rooms = 8;
+        var ids = Enumerable.Range(0, connections).Select(i => $"c{i}-{NewId()}").ToArray();
+        await Task.WhenAll(ids.Select(id => Store.AddConnectionAsync("", id))).DefaultTimeout();
+
+        // Each connection joins every room, leaves the odd ones; every third disconnects while its joins race.
+        var work = ids.Select(async (id, i) =>
+        {
+            var joins = Enumerable.Range(0, rooms).Select(r => Store.AddToRoomAsync(id, $"room{r}")).ToArray();
+            if (i % 3 == 0)
+            {
+                await Store.RemoveConnectionAsync(id);
+            }
+
+            await Task.WhenAll(joins);
+            if (i % 3 == 0)
+            {
+                await Store.RemoveConnectionAsync(id);
+                return;
+            }
+
+            await Task.WhenAll(Enumerable.Range(0, rooms).Where(r => r % 2 == 1).Select(r => Store.RemoveFromRoomAsync(id, $"room{r}")));
+        });
+        await Task.WhenAll(work).DefaultTimeout();
+
+        var alive = ids.Where((_, i) => i % 3 != 0).ToArray();
+        var listing = await Store.GetRoomsAsync("").DefaultTimeout();
+        AssertSet(["", .. Enumerable.Range(0, rooms).Where(r => r % 2 == 0).Select(r => $"room{r}")], listing.Keys);
+        AssertSet(alive, listing[""]);
+        foreach (var r in Enumerable.Range(0, rooms).Where(r => r % 2 == 0))
+        {
+            AssertSet(alive, listing[$"room{r}"]);
+        }
+
+        foreach (var (id, i) in ids.Select((id, i) => (id, i)))
+        {
+            var own = await Store.GetRoomsOfConnectionAsync(id).DefaultTimeout();
+            if (i % 3 == 0)
+            {
+                Assert.Empty(own);
+            }
+            else
+            {
+                AssertSet(["", "room0", "room2", "room4", "room6"], own);
+            }
+        }
+    }
+
+    protected static void AssertSet(IEnumerable<string> expected, IEnumerable<string> actual)
+        => Assert.Equal(expected.Order(StringComparer.Ordinal).ToArray(), actual.Order(StringComparer.Ordinal).ToArray());
+}
