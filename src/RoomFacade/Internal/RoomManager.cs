@@ -65,7 +65,7 @@ internal sealed partial class RoomManager : IRoomManager
         {
             LogIndexFailed(_logger, "join", connectionId, room, ex);
             await RollBackGroupAsync(groups, connectionId, room).ConfigureAwait(false);
-            if (ex is OperationCanceledException)
+            if (ex is OperationCanceledException or RoomIndexException)
             {
                 throw;
             }
@@ -102,6 +102,11 @@ internal sealed partial class RoomManager : IRoomManager
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogIndexFailed(_logger, "leave", connectionId, room, ex);
+            if (ex is RoomIndexException)
+            {
+                throw;
+            }
+
             throw new RoomIndexException($"Leaving room '{room}' failed in the room index; the connection is still in the room.", ex);
         }
 

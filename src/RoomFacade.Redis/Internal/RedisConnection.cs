@@ -1,0 +1,78 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace RoomFacade.Redis;
+
+/// <summary>
+/// The multiplexer of the index: the application's own <see cref="IConnectionMultiplexer"/> when no
+/// <see cref="RedisRoomStoreOptions.Configuration"/> is set (never disposed here), otherwise one created, configured
+/// to fail fast while Redis is unreachable, and disposed with the application.
+/// </summary>
+internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, IServiceProvider services) : IAsyncDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private IConnectionMultiplexer? _multiplexer;
+    private bool _owned;
+
+    /// <summary>Raised when a physical connection to Redis is restored.</summary>
+    public event Action? Restored;
+
+    public IConnectionMultiplexer? Current => _multiplexer;
+
+    public async ValueTask<IConnectionMultiplexer> GetAsync()
+    {
+        if (_multiplexer is { } existing)
+        {
+            return existing;
+        }
+
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_multiplexer is not null)
+            {
+                return _multiplexer;
+            }
+
+            var o = options.Value;
+            IConnectionMultiplexer multiplexer;
+            if (string.IsNullOrWhiteSpace(o.Configuration))
+            {
+                multiplexer = services.GetRequiredService<IConnectionMultiplexer>();
+            }
+            else
+            {
+                var config = ConfigurationOptions.Parse(o.Configuration);
+                config.AbortOnConnectFail = false;
+                config.BacklogPolicy = BacklogPolicy.FailFast;
+                var timeoutMs = (int)Math.Clamp(o.OperationTimeout.TotalMilliseconds, 100, int.MaxValue);
+                config.ConnectTimeout = timeoutMs;
+                config.AsyncTimeout = timeoutMs;
+                config.SyncTimeout = timeoutMs;
+                config.ReconnectRetryPolicy = new LinearRetry(500);
+                config.ClientName ??= "roomfacade";
+                multiplexer = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
+                _owned = true;
+            }
+
+            multiplexer.ConnectionRestored += (_, _) => Restored?.Invoke();
+            _multiplexer = multiplexer;
+            return multiplexer;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned && _multiplexer is not null)
+        {
+            await _multiplexer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _gate.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using System.Text;
+using StackExchange.Redis;
+
+namespace RoomFacade.Redis;
+
+/// <summary>
+/// Builds every Redis key and channel of the index. The one place that knows the layout:
+/// <code>
+/// {prefix}:{ns:HEX}:c:{connectionId}   SET   rooms of a connection (the catch-all "" included)
+/// {prefix}:{ns:HEX}:r:{room}           SET   connection ids in a room ("" = every connection of the namespace)
+/// {prefix}:{ns:HEX}:rooms              SET   names of the non-empty rooms of the namespace
+/// {prefix}:{ns:HEX}:owner              HASH  connection id -> id of the server holding it
+/// {prefix}:{ns:HEX}:s:{serverId}       SET   connection ids a server holds in the namespace
+/// {prefix}:{g}:conns                   HASH  connection id -> namespace
+/// {prefix}:{g}:namespaces              SET   namespaces that have had connections
+/// {prefix}:{g}:servers                 ZSET  server id -> last heartbeat (Redis TIME, ms)
+/// {prefix}:srv:{serverId}              channel: membership changes made by other servers to this server's connections
+/// </code>
+/// </summary>
+/// <remarks>
+/// Collision-free for any string: every key has exactly one free-text part, always last, after a fixed marker
+/// (<c>c:</c>, <c>r:</c>, <c>s:</c>), so two different (kind, text) pairs never give the same key. The namespace is
+/// hex-encoded inside the hash tag, so the tag never contains braces and is never empty; the prefix may not contain
+/// braces, so the tag is always the key's first <c>{...}</c>. All keys of a namespace share its hash tag (one cluster
+/// slot), so every script touches one slot.
+/// </remarks>
+internal sealed class RedisKeys
+{
+    private readonly string _prefix;
+
+    public RedisKeys(string prefix)
+    {
+        _prefix = prefix;
+        Conns = prefix + ":{g}:conns";
+        Namespaces = prefix + ":{g}:namespaces";
+        Servers = prefix + ":{g}:servers";
+    }
+
+    public RedisKey Conns { get; }
+
+    public RedisKey Namespaces { get; }
+
+    public RedisKey Servers { get; }
+
+    public NamespaceKeys For(string @namespace) => new(_prefix + ":{ns:" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(@namespace)) + "}:");
+
+    public RedisChannel ServerChannel(string serverId) => RedisChannel.Literal(_prefix + ":srv:" + serverId);
+
+    /// <summary>The keys of one namespace, all under its hash tag.</summary>
+    public readonly struct NamespaceKeys(string @base)
+    {
+        public RedisKey Connection(string connectionId) => @base + "c:" + connectionId;
+
+        public RedisKey Room(string room) => @base + "r:" + room;
+
+        public RedisKey Rooms => @base + "rooms";
+
+        public RedisKey Owner => @base + "owner";
+
+        public RedisKey Server(string serverId) => @base + "s:" + serverId;
+    }
+}

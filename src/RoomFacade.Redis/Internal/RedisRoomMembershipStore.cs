@@ -1,0 +1,578 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoomFacade.Stores;
+using StackExchange.Redis;
+
+namespace RoomFacade.Redis;
+
+/// <summary>
+/// The Redis index. Every join, leave and disconnect is one Lua script (one round trip). Each server keeps the truth
+/// for its own connections in memory (their namespace and rooms); that truth is what it re-publishes when Redis loses
+/// data, and what it reconciles to after an operation whose outcome Redis could not confirm.
+/// </summary>
+internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore
+{
+    private const int MaxSyncAttempts = 8;
+
+    private readonly RedisConnection _connection;
+    private readonly RedisRoomStoreOptions _options;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, LocalConnection> _local = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Namespace, string ConnectionId), byte> _pendingRemovals = new();
+    private volatile bool _registered;
+
+    public RedisRoomMembershipStore(RedisConnection connection, IOptions<RedisRoomStoreOptions> options, ILogger<RedisRoomMembershipStore> logger)
+    {
+        _connection = connection;
+        _options = options.Value;
+        _logger = logger;
+        Keys = new RedisKeys(_options.KeyPrefix);
+        ServerId = string.IsNullOrEmpty(_options.ServerId)
+            ? DefaultServerId()
+            : _options.ServerId;
+    }
+
+    /// <summary>This server's id in the index.</summary>
+    public string ServerId { get; }
+
+    public RedisKeys Keys { get; }
+
+    /// <summary>Signalled when local state must be reconciled with Redis soon (the maintenance service waits on it).</summary>
+    public SemaphoreSlim ReconcileSignal { get; } = new(0, 1);
+
+    /// <summary>Number of connections this server holds.</summary>
+    public int LocalConnectionCount => _local.Count;
+
+    // ---- IRoomMembershipStore ----
+
+    public async Task AddConnectionAsync(string @namespace, string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var local = new LocalConnection(@namespace);
+        if (!_local.TryAdd(connectionId, local))
+        {
+            var existing = _local[connectionId];
+            if (existing.Namespace != @namespace)
+            {
+                throw new InvalidOperationException($"Connection '{connectionId}' is already registered in namespace '{existing.Namespace}'.");
+            }
+
+            return;
+        }
+
+        await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_registered)
+            {
+                await HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await RunAsync("register a connection", db => Task.WhenAll(
+                SyncAsync(db, @namespace, connectionId, ServerId, local.Rooms, []),
+                db.HashSetAsync(Keys.Conns, connectionId, @namespace),
+                db.SetAddAsync(Keys.Namespaces, @namespace)), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            local.Removed = true;
+            _local.TryRemove(new KeyValuePair<string, LocalConnection>(connectionId, local));
+            _pendingRemovals[(@namespace, connectionId)] = 0;
+            RequestReconcile();
+            throw;
+        }
+        finally
+        {
+            local.Gate.Release();
+        }
+    }
+
+    public async Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        if (_local.TryRemove(connectionId, out var local))
+        {
+            await local.Gate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                local.Removed = true;
+                await RunAsync("remove a connection", db => Task.WhenAll(
+                    SyncAsync(db, local.Namespace, connectionId, ServerId, [], local.Rooms),
+                    db.HashDeleteAsync(Keys.Conns, connectionId)), cancellationToken).ConfigureAwait(false);
+                return true;
+            }
+            catch
+            {
+                _pendingRemovals[(local.Namespace, connectionId)] = 0;
+                RequestReconcile();
+                throw;
+            }
+            finally
+            {
+                local.Gate.Release();
+            }
+        }
+
+        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        return ns is not null
+            && await RunAsync("remove a connection", db => RemoveRemoteAsync(db, ns, connectionId, ownerServerId: null), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        if (_local.TryGetValue(connectionId, out var local))
+        {
+            return local.Removed ? null : local.Namespace;
+        }
+
+        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return null;
+        }
+
+        // The global hash is only a pointer: the connection exists while its room set does.
+        var exists = await RunAsync("look up a connection", db => db.KeyExistsAsync(Keys.For(ns).Connection(connectionId)), cancellationToken).ConfigureAwait(false);
+        return exists ? ns : null;
+    }
+
+    public Task<MembershipChange> AddToRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+        => ChangeRoomAsync(connectionId, room, join: true, cancellationToken);
+
+    public Task<MembershipChange> RemoveFromRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+        => ChangeRoomAsync(connectionId, room, join: false, cancellationToken);
+
+    public async Task<IReadOnlyCollection<string>> GetMembersAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(room);
+        var members = await RunAsync("list a room's members", db => db.SetMembersAsync(Keys.For(@namespace).Room(room)), cancellationToken).ConfigureAwait(false);
+        return ToStrings(members);
+    }
+
+    public async Task<IReadOnlyCollection<string>> GetRoomsOfConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var ns = _local.TryGetValue(connectionId, out var local) ? local.Namespace : await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return [];
+        }
+
+        var rooms = await RunAsync("list a connection's rooms", db => db.SetMembersAsync(Keys.For(ns).Connection(connectionId)), cancellationToken).ConfigureAwait(false);
+        return ToStrings(rooms);
+    }
+
+    public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        var keys = Keys.For(@namespace);
+        return RunAsync<IReadOnlyDictionary<string, IReadOnlyCollection<string>>>("list rooms", async db =>
+        {
+            var names = await db.SetMembersAsync(keys.Rooms).ConfigureAwait(false);
+            var members = await Task.WhenAll(names.Select(n => db.SetMembersAsync(keys.Room(n!)))).ConfigureAwait(false);
+            var result = new Dictionary<string, IReadOnlyCollection<string>>(names.Length, StringComparer.Ordinal);
+            for (var i = 0; i < names.Length; i++)
+            {
+                if (members[i].Length > 0)
+                {
+                    result[names[i]!] = ToStrings(members[i]);
+                }
+            }
+
+            return result;
+        }, cancellationToken);
+    }
+
+    // ---- joins and leaves ----
+
+    private async Task<MembershipChange> ChangeRoomAsync(string connectionId, string room, bool join, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(room);
+        if (_local.TryGetValue(connectionId, out var local))
+        {
+            await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (local.Removed)
+                {
+                    return MembershipChange.UnknownConnection;
+                }
+
+                // This server holds the truth for its own connections: no round trip when nothing changes.
+                if (local.Rooms.Contains(room) == join)
+                {
+                    return MembershipChange.Unchanged;
+                }
+
+                RedisResult[] result;
+                try
+                {
+                    result = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, local.Namespace, connectionId, room, join), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    // The outcome in Redis is unknown: converge Redis to the local truth (unchanged) once it answers.
+                    local.Dirty = true;
+                    RequestReconcile();
+                    throw;
+                }
+
+                _ = join ? local.Rooms.Add(room) : local.Rooms.Remove(room);
+                if ((int)result[0] == -1)
+                {
+                    // Redis no longer has this connection (data lost): re-publish it.
+                    local.Dirty = true;
+                    RequestReconcile();
+                }
+
+                return MembershipChange.Changed;
+            }
+            finally
+            {
+                local.Gate.Release();
+            }
+        }
+
+        // A connection held by another server: the script checks it exists, atomically with its removal.
+        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return MembershipChange.UnknownConnection;
+        }
+
+        var remote = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, ns, connectionId, room, join), cancellationToken).ConfigureAwait(false);
+        var code = (int)remote[0];
+        if (code == 1 && remote.Length > 1 && !remote[1].IsNull)
+        {
+            await NotifyOwnerAsync((string)remote[1]!, join ? 'J' : 'L', connectionId, room).ConfigureAwait(false);
+        }
+
+        return code switch
+        {
+            1 => MembershipChange.Changed,
+            0 => MembershipChange.Unchanged,
+            _ => MembershipChange.UnknownConnection,
+        };
+    }
+
+    private async Task<RedisResult[]> EvalRoomScriptAsync(IDatabase db, string @namespace, string connectionId, string room, bool join)
+    {
+        var keys = Keys.For(@namespace);
+        var result = await db.ScriptEvaluateAsync(
+            join ? RedisScripts.Join : RedisScripts.Leave,
+            [keys.Connection(connectionId), keys.Room(room), keys.Rooms, keys.Owner],
+            [connectionId, room]).ConfigureAwait(false);
+        return (RedisResult[])result!;
+    }
+
+    /// <summary>Tells the server holding a connection that another server changed its rooms, so its truth stays whole.</summary>
+    private async Task NotifyOwnerAsync(string ownerServerId, char operation, string connectionId, string room)
+    {
+        if (ownerServerId == ServerId)
+        {
+            return;
+        }
+
+        try
+        {
+            var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
+            await multiplexer.GetSubscriber()
+                .PublishAsync(Keys.ServerChannel(ownerServerId), OwnerMessage.Format(operation, connectionId, room))
+                .WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            LogNotifyFailed(_logger, ownerServerId, connectionId, ex);
+        }
+    }
+
+    /// <summary>Applies a change another server made to one of this server's connections.</summary>
+    internal async Task OnOwnerMessageAsync(RedisValue message)
+    {
+        if (!OwnerMessage.TryParse(message, out var operation, out var connectionId, out var room)
+            || !_local.TryGetValue(connectionId, out var local))
+        {
+            return;
+        }
+
+        await local.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (!local.Removed)
+            {
+                _ = operation == 'J' ? local.Rooms.Add(room) : local.Rooms.Remove(room);
+            }
+        }
+        finally
+        {
+            local.Gate.Release();
+        }
+    }
+
+    // ---- connection sync, removal, sweeps ----
+
+    /// <summary>Sets a connection's rooms in Redis to <paramref name="desired"/> (empty: removes it), retrying when Redis holds rooms not passed.</summary>
+    private async Task SyncAsync(IDatabase db, string @namespace, string connectionId, string serverId, IReadOnlyCollection<string> desired, IEnumerable<string> staleHint)
+    {
+        var keys = Keys.For(@namespace);
+        var want = desired.ToArray();
+        var stale = new HashSet<string>(staleHint, StringComparer.Ordinal);
+        stale.ExceptWith(want);
+        for (var attempt = 0; attempt < MaxSyncAttempts; attempt++)
+        {
+            var staleList = stale.ToArray();
+            var redisKeys = new RedisKey[4 + want.Length + staleList.Length];
+            var args = new RedisValue[3 + want.Length + staleList.Length];
+            redisKeys[0] = keys.Connection(connectionId);
+            redisKeys[1] = keys.Rooms;
+            redisKeys[2] = keys.Owner;
+            redisKeys[3] = keys.Server(serverId);
+            args[0] = connectionId;
+            args[1] = serverId;
+            args[2] = want.Length;
+            for (var i = 0; i < want.Length; i++)
+            {
+                redisKeys[4 + i] = keys.Room(want[i]);
+                args[3 + i] = want[i];
+            }
+
+            for (var i = 0; i < staleList.Length; i++)
+            {
+                redisKeys[4 + want.Length + i] = keys.Room(staleList[i]);
+                args[3 + want.Length + i] = staleList[i];
+            }
+
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Sync, redisKeys, args).ConfigureAwait(false))!;
+            if ((int)result[0] == 1)
+            {
+                return;
+            }
+
+            foreach (var room in result.Skip(1))
+            {
+                stale.Add((string)room!);
+            }
+        }
+
+        throw new RoomIndexException($"The rooms of connection '{connectionId}' kept changing while they were being synchronised.", null);
+    }
+
+    /// <summary>Removes a connection this server does not hold (sweeps, pending clean-ups). Idempotent.</summary>
+    private async Task<bool> RemoveRemoteAsync(IDatabase db, string @namespace, string connectionId, string? ownerServerId)
+    {
+        var keys = Keys.For(@namespace);
+        var owner = ownerServerId ?? (string?)await db.HashGetAsync(keys.Owner, connectionId).ConfigureAwait(false) ?? ServerId;
+        var rooms = await db.SetMembersAsync(keys.Connection(connectionId)).ConfigureAwait(false);
+        await SyncAsync(db, @namespace, connectionId, owner, [], rooms.Select(r => (string)r!)).ConfigureAwait(false);
+        await db.HashDeleteAsync(Keys.Conns, connectionId).ConfigureAwait(false);
+        return rooms.Length > 0;
+    }
+
+    /// <summary>Records this server's heartbeat. Returns true when Redis did not hold its registration (lost or swept).</summary>
+    public async Task<bool> HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var added = await RunAsync("record the heartbeat", db => db.ScriptEvaluateAsync(RedisScripts.Heartbeat, [Keys.Servers], [ServerId]), cancellationToken).ConfigureAwait(false);
+        _registered = true;
+        return (int)added == 1;
+    }
+
+    /// <summary>Re-publishes every connection this server holds (after Redis lost data or this server was swept).</summary>
+    public async Task<int> RepublishAllAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        await Parallel.ForEachAsync(_local, new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = cancellationToken }, async (pair, ct) =>
+        {
+            if (await RepublishAsync(pair.Key, pair.Value, ct).ConfigureAwait(false))
+            {
+                Interlocked.Increment(ref count);
+            }
+        }).ConfigureAwait(false);
+        return count;
+    }
+
+    /// <summary>Converges Redis to this server's truth: connections whose last change failed, and removals that failed.</summary>
+    public async Task<int> ReconcileAsync(CancellationToken cancellationToken)
+    {
+        var count = 0;
+        foreach (var (id, local) in _local)
+        {
+            if (local.Dirty && await RepublishAsync(id, local, cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
+        }
+
+        foreach (var ((ns, id), _) in _pendingRemovals)
+        {
+            if (_local.ContainsKey(id))
+            {
+                _pendingRemovals.TryRemove((ns, id), out _);
+                continue;
+            }
+
+            await RunAsync("remove a connection", db => RemoveRemoteAsync(db, ns, id, ServerId), cancellationToken).ConfigureAwait(false);
+            _pendingRemovals.TryRemove((ns, id), out _);
+            count++;
+        }
+
+        return count;
+    }
+
+    private async Task<bool> RepublishAsync(string connectionId, LocalConnection local, CancellationToken cancellationToken)
+    {
+        await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (local.Removed)
+            {
+                return false;
+            }
+
+            var rooms = local.Rooms.ToArray();
+            await RunAsync("re-publish a connection", db => Task.WhenAll(
+                SyncAsync(db, local.Namespace, connectionId, ServerId, rooms, []),
+                db.HashSetAsync(Keys.Conns, connectionId, local.Namespace),
+                db.SetAddAsync(Keys.Namespaces, local.Namespace)), cancellationToken).ConfigureAwait(false);
+            local.Dirty = false;
+            return true;
+        }
+        finally
+        {
+            local.Gate.Release();
+        }
+    }
+
+    /// <summary>Sweeps servers whose heartbeat is older than the timeout: removes their connections from every room. Idempotent.</summary>
+    public async Task<(int Servers, int Connections)> SweepAsync(CancellationToken cancellationToken)
+    {
+        var timeoutMs = (long)_options.ServerTimeout.TotalMilliseconds;
+        var dead = (RedisResult[])(await RunAsync("find dead servers", db => db.ScriptEvaluateAsync(RedisScripts.FindDead, [Keys.Servers], [timeoutMs]), cancellationToken).ConfigureAwait(false))!;
+        var servers = 0;
+        var connections = 0;
+        for (var i = 0; i + 1 < dead.Length; i += 2)
+        {
+            var serverId = (string)dead[i]!;
+            var lastBeat = (string)dead[i + 1]!;
+            if (serverId == ServerId)
+            {
+                continue;
+            }
+
+            var namespaces = await RunAsync("list namespaces", db => db.SetMembersAsync(Keys.Namespaces), cancellationToken).ConfigureAwait(false);
+            foreach (var nsValue in namespaces)
+            {
+                var ns = (string)nsValue!;
+                var ids = await RunAsync("list a dead server's connections", db => db.SetMembersAsync(Keys.For(ns).Server(serverId)), cancellationToken).ConfigureAwait(false);
+                foreach (var id in ids)
+                {
+                    if (await RunAsync("sweep a connection", db => RemoveRemoteAsync(db, ns, id!, serverId), cancellationToken).ConfigureAwait(false))
+                    {
+                        connections++;
+                    }
+                }
+            }
+
+            await RunAsync("forget a dead server", db => db.ScriptEvaluateAsync(RedisScripts.ForgetServer, [Keys.Servers], [serverId, lastBeat]), cancellationToken).ConfigureAwait(false);
+            servers++;
+            LogSwept(_logger, serverId, connections);
+        }
+
+        return (servers, connections);
+    }
+
+    /// <summary>Graceful shutdown: removes every connection of this server and its registration at once.</summary>
+    public async Task UnregisterAsync(CancellationToken cancellationToken)
+    {
+        foreach (var id in _local.Keys)
+        {
+            await RemoveConnectionAsync(id, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RunAsync("unregister the server", db => db.SortedSetRemoveAsync(Keys.Servers, ServerId), cancellationToken).ConfigureAwait(false);
+        _registered = false;
+    }
+
+    public void RequestReconcile()
+    {
+        try
+        {
+            if (ReconcileSignal.CurrentCount == 0)
+            {
+                ReconcileSignal.Release();
+            }
+        }
+        catch (SemaphoreFullException)
+        {
+            // Already signalled.
+        }
+    }
+
+    // ---- plumbing ----
+
+    private static string DefaultServerId()
+    {
+        var id = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        return id.Length <= 200 ? id : id[^200..];
+    }
+
+    private async Task<string?> LookUpNamespaceAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        var ns = await RunAsync("look up a connection", db => db.HashGetAsync(Keys.Conns, connectionId), cancellationToken).ConfigureAwait(false);
+        return ns.IsNull ? null : (string)ns!;
+    }
+
+    private Task RunAsync(string operation, Func<IDatabase, Task> action, CancellationToken cancellationToken)
+        => RunAsync(operation, async db =>
+        {
+            await action(db).ConfigureAwait(false);
+            return true;
+        }, cancellationToken);
+
+    /// <summary>Runs one index operation, bounded by <see cref="RedisRoomStoreOptions.OperationTimeout"/>; Redis failures become <see cref="RoomIndexException"/>.</summary>
+    private async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    {
+        var timeout = _options.OperationTimeout;
+        try
+        {
+            var multiplexer = await _connection.GetAsync().AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            return await action(multiplexer.GetDatabase()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        {
+            throw new RoomIndexException(
+                $"The Redis room index could not {operation} within {timeout.TotalMilliseconds:0} ms (RedisRoomStoreOptions.OperationTimeout): {ex.Message}", ex);
+        }
+    }
+
+    private static string[] ToStrings(RedisValue[] values)
+    {
+        var result = new string[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = values[i]!;
+        }
+
+        return result;
+    }
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Could not tell server {ServerId} about a room change of its connection {ConnectionId}; it will learn it when it re-publishes.")]
+    private static partial void LogNotifyFailed(ILogger logger, string serverId, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Swept dead server {ServerId}: {Connections} connection(s) removed from the room index.")]
+    private static partial void LogSwept(ILogger logger, string serverId, int connections);
+
+    /// <summary>What this server knows of one of its own connections.</summary>
+    private sealed class LocalConnection(string @namespace)
+    {
+        public readonly string Namespace = @namespace;
+        public readonly HashSet<string> Rooms = new(StringComparer.Ordinal) { string.Empty };
+        public readonly SemaphoreSlim Gate = new(1, 1);
+        public volatile bool Removed;
+        public volatile bool Dirty;
+    }
+}

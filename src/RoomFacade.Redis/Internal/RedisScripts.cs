@@ -1,0 +1,116 @@
+namespace RoomFacade.Redis;
+
+/// <summary>
+/// The Lua scripts of the index. Each runs atomically in one round trip and receives every key it touches in
+/// KEYS (all of one namespace's hash tag, or all of the global tag), so it is safe on Redis Cluster and with prefixes.
+/// </summary>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// Adds a connection to a room, if the connection exists.
+    /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms, [4] owner. ARGV: [1] id, [2] room.
+    /// Returns {1 | 0 | -1, ownerServerId?}: 1 added, 0 already a member, -1 connection unknown (nothing changed).
+    /// </summary>
+    public const string Join = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+        local added = redis.call('SADD', KEYS[1], ARGV[2])
+        if added == 1 then
+          redis.call('SADD', KEYS[2], ARGV[1])
+          redis.call('SADD', KEYS[3], ARGV[2])
+        end
+        return {added, redis.call('HGET', KEYS[4], ARGV[1])}
+        """;
+
+    /// <summary>
+    /// Removes a connection from a room, if the connection exists; an emptied room leaves the room list.
+    /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms, [4] owner. ARGV: [1] id, [2] room.
+    /// Returns {1 | 0 | -1, ownerServerId?}: 1 removed, 0 was not a member, -1 connection unknown.
+    /// </summary>
+    public const string Leave = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+        local removed = redis.call('SREM', KEYS[1], ARGV[2])
+        if removed == 1 then
+          redis.call('SREM', KEYS[2], ARGV[1])
+          if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
+        end
+        return {removed, redis.call('HGET', KEYS[4], ARGV[1])}
+        """;
+
+    /// <summary>
+    /// Sets a connection's complete room list (connect, re-publish, reconcile), or removes the connection when the
+    /// list is empty (disconnect, sweep). Rooms it must leave are passed by the caller (their keys must be in KEYS);
+    /// when the stored list holds rooms the caller did not pass, nothing changes and those rooms are returned so the
+    /// caller can retry with their keys.
+    /// KEYS: [1] c:{id}, [2] rooms, [3] owner, [4] s:{serverId}, [5 .. 4+n] r:{desired room}, [5+n ..] r:{stale room}.
+    /// ARGV: [1] id, [2] serverId, [3] n, [4 .. 3+n] desired rooms, [4+n ..] stale rooms (same order as their keys).
+    /// Returns {1} when applied, {0, room, ...} when unlisted stale rooms were found (nothing changed).
+    /// </summary>
+    public const string Sync = """
+        local id = ARGV[1]
+        local n = tonumber(ARGV[3])
+        local desired = {}
+        for i = 1, n do desired[ARGV[3 + i]] = true end
+        local stale = {}
+        for i = 4 + n, #ARGV do stale[ARGV[i]] = KEYS[i + 1] end
+        local current = redis.call('SMEMBERS', KEYS[1])
+        local unlisted = {0}
+        for _, room in ipairs(current) do
+          if not desired[room] and not stale[room] then table.insert(unlisted, room) end
+        end
+        if #unlisted > 1 then return unlisted end
+        for _, room in ipairs(current) do
+          if not desired[room] then
+            local key = stale[room]
+            redis.call('SREM', KEYS[1], room)
+            redis.call('SREM', key, id)
+            if redis.call('SCARD', key) == 0 then redis.call('SREM', KEYS[2], room) end
+          end
+        end
+        if n == 0 then
+          redis.call('DEL', KEYS[1])
+          redis.call('SREM', KEYS[4], id)
+          redis.call('HDEL', KEYS[3], id)
+          return {1}
+        end
+        for i = 1, n do
+          local room = ARGV[3 + i]
+          redis.call('SADD', KEYS[1], room)
+          redis.call('SADD', KEYS[4 + i], id)
+          redis.call('SADD', KEYS[2], room)
+        end
+        redis.call('SADD', KEYS[4], id)
+        redis.call('HSET', KEYS[3], id, ARGV[2])
+        return {1}
+        """;
+
+    /// <summary>
+    /// Records a server's heartbeat at Redis's own clock (so servers' clocks never disagree).
+    /// KEYS: [1] servers. ARGV: [1] serverId. Returns 1 when the server was not registered (first beat, or its
+    /// registration was lost or swept: it must re-publish its connections), 0 otherwise.
+    /// </summary>
+    public const string Heartbeat = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        return redis.call('ZADD', KEYS[1], now, ARGV[1])
+        """;
+
+    /// <summary>
+    /// Lists servers whose last heartbeat is older than the timeout, at Redis's clock.
+    /// KEYS: [1] servers. ARGV: [1] timeout (ms). Returns {serverId, lastBeatMs, ...}.
+    /// </summary>
+    public const string FindDead = """
+        local t = redis.call('TIME')
+        local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+        return redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]), 'WITHSCORES')
+        """;
+
+    /// <summary>
+    /// Forgets a swept server unless it has beaten since it was found dead.
+    /// KEYS: [1] servers. ARGV: [1] serverId, [2] the last beat seen when it was found dead. Returns 1 when removed.
+    /// </summary>
+    public const string ForgetServer = """
+        local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
+        if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
+        return 0
+        """;
+}
