@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using RoomFacade.Testing;
+using StackExchange.Redis;
+using Xunit;
+
+namespace RoomFacade.Redis.Tests;
+
+/// <summary>
+/// A 3-master Redis Cluster on loopback, started by the tests: three redis-server processes in cluster mode joined
+/// with <c>redis-cli --cluster create</c>.
+/// </summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    private readonly List<RedisServer> _nodes = [];
+
+    public string ConnectionString => string.Join(",", _nodes.Select(n => n.ConnectionString));
+
+    public async Task InitializeAsync()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            // The cluster bus listens on port + 10000: pick ports that leave room for it.
+            int port;
+            do
+            {
+                port = RedisServer.FreePort();
+            }
+            while (port > 55000 || !PortFree(port + 10000) || _nodes.Any(n => n.Port == port));
+
+            _nodes.Add(await RedisServer.StartAsync(port, "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "5000"));
+        }
+
+        var cli = new ProcessStartInfo(RedisServer.FindExecutable("redis-cli"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])["--cluster", "create", .. _nodes.Select(n => n.ConnectionString), "--cluster-replicas", "0", "--cluster-yes"])
+        {
+            cli.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(cli)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().DefaultTimeout();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"redis-cli --cluster create failed ({process.ExitCode}): {await output} {await error}");
+        }
+
+        await using var mux = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",abortConnect=false").DefaultTimeout();
+        await TaskTimeoutExtensions.WaitUntilAsync(async () =>
+        {
+            foreach (var node in _nodes)
+            {
+                var info = (string?)await mux.GetServer("127.0.0.1", node.Port).ExecuteAsync("CLUSTER", "INFO");
+                if (info is null || !info.Contains("cluster_state:ok", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }, TimeSpan.FromSeconds(30), "the Redis Cluster reports cluster_state:ok on every node");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    private static bool PortFree(int port) => !RedisServer.CanConnect(port);
+}
