@@ -1,5 +1,6 @@
 using ChatRooms.Hubs;
 using Microsoft.AspNetCore.SignalR;
+using StackExchange.Redis;
 
 namespace ChatRooms;
 
@@ -11,10 +12,24 @@ public static class ChatRoomsApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
-        builder.Services.AddSignalR(o => o.AddFilter<ClearErrorsHubFilter>());
-        builder.Services.AddRoomFacade()
+        var signalR = builder.Services.AddSignalR(o => o.AddFilter<ClearErrorsHubFilter>());
+        var rooms = builder.Services.AddRoomFacade()
             .AddDefaultNamespace<ChatHub>()      // io.sockets
             .AddNamespace<NewsHub>("/news");     // io.of('/news')
+
+        // Scale-out: with ConnectionStrings:Redis set, SignalR's Redis backplane routes messages between servers
+        // and the Redis room index answers room queries for all of them.
+        if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
+        {
+            var redisOptions = builder.Configuration.GetSection("RoomFacade:Redis");
+            var prefix = redisOptions["KeyPrefix"] ?? "chatrooms";
+            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix));
+            rooms.AddRedisStore(redis, o =>
+            {
+                o.KeyPrefix = prefix;
+                redisOptions.Bind(o);           // RoomFacade:Redis:ServerTimeout, HeartbeatInterval, OperationTimeout...
+            });
+        }
 
         var app = builder.Build();
         app.UseDefaultFiles();
