@@ -39,6 +39,10 @@ public sealed class TestChatClient : IAsyncDisposable
             .Build();
         var client = new TestChatClient(connection, url);
         await connection.StartAsync().DefaultTimeout();
+
+        // SignalR completes the handshake before the hub's OnConnectedAsync (where the connection enters the index)
+        // has run; the first invocation is processed after it. One round trip makes "connected" mean "indexed".
+        await client.InvokeAsync<Dictionary<string, bool>>("GetRoomClients", client.Id);
         return client;
     }
 

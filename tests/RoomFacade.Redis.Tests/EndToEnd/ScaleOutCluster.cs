@@ -1,0 +1,53 @@
+using ChatRooms;
+using RoomFacade.Testing;
+
+namespace RoomFacade.Redis.Tests.EndToEnd;
+
+/// <summary>Several ChatRooms servers (Kestrel on loopback) sharing one Redis: SignalR's backplane plus the Redis room index.</summary>
+internal sealed class ScaleOutCluster : IAsyncDisposable
+{
+    private ScaleOutCluster(string keyPrefix, IReadOnlyList<TestServer> servers)
+    {
+        KeyPrefix = keyPrefix;
+        Servers = servers;
+    }
+
+    public string KeyPrefix { get; }
+
+    public IReadOnlyList<TestServer> Servers { get; }
+
+    public TestServer this[int index] => Servers[index];
+
+    /// <summary>Starts <paramref name="count"/> servers; fast heartbeats so fault tests converge in seconds.</summary>
+    public static async Task<ScaleOutCluster> StartAsync(RedisServer redis, int count, params string[] extraArgs)
+    {
+        var prefix = "e2e" + Guid.NewGuid().ToString("N")[..10];
+        var servers = new List<TestServer>();
+        for (var i = 0; i < count; i++)
+        {
+            servers.Add(await StartServerAsync(redis, prefix, extraArgs));
+        }
+
+        return new ScaleOutCluster(prefix, servers);
+    }
+
+    public static Task<TestServer> StartServerAsync(RedisServer redis, string prefix, params string[] extraArgs)
+        => TestServer.StartAsync(args => ChatRoomsApp.Create(args), [.. ServerArgs(redis, prefix), .. extraArgs]);
+
+    public static string[] ServerArgs(RedisServer redis, string prefix) =>
+    [
+        $"--ConnectionStrings:Redis={redis.ConnectionString}",
+        $"--RoomFacade:Redis:KeyPrefix={prefix}",
+        "--RoomFacade:Redis:ServerTimeout=00:00:03",
+        "--RoomFacade:Redis:HeartbeatInterval=00:00:00.500",
+        "--RoomFacade:Redis:OperationTimeout=00:00:02",
+    ];
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var server in Servers)
+        {
+            await server.DisposeAsync();
+        }
+    }
+}
