@@ -86,7 +86,7 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     public async Task<ConnectionMultiplexer> ConnectAsync()
-        => await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},abortConnect=false,connectTimeout=3000").DefaultTimeout();
+        => await ConnectionMultiplexer.ConnectAsync($"{ConnectionString},abortConnect=false,connectTimeout=3000,allowAdmin=true").DefaultTimeout();
 
     public async ValueTask DisposeAsync()
     {

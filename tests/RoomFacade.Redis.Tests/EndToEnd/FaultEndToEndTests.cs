@@ -1,0 +1,163 @@
+using Microsoft.AspNetCore.SignalR;
+using RoomFacade.Testing;
+using Xunit;
+
+namespace RoomFacade.Redis.Tests.EndToEnd;
+
+/// <summary>
+/// Crashes and Redis faults with real parts. The servers run with ServerTimeout 3 s, heartbeat 0.5 s and operation
+/// timeout 2 s (see <see cref="ScaleOutCluster.ServerArgs"/>), so each bound below is a few seconds.
+/// </summary>
+public sealed class FaultEndToEndTests : IAsyncLifetime
+{
+    // Crash: ServerTimeout (3 s) + sweep interval (0.5 s) + slack for a loaded 2-core machine.
+    private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(12);
+
+    // Data loss: reconnect (linear 0.5 s retries) + heartbeat (0.5 s) + re-publish, with slack.
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(15);
+
+    // Redis down: operation timeout 2 s (+ SignalR's own rollback), with slack.
+    private static readonly TimeSpan FailFastBound = TimeSpan.FromSeconds(8);
+
+    private RedisServer _redis = null!;
+    private readonly List<IAsyncDisposable> _disposables = [];
+
+    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var d in Enumerable.Reverse(_disposables))
+        {
+            await d.DisposeAsync();
+        }
+
+        await _redis.DisposeAsync();
+    }
+
+    private async Task<T> Track<T>(Task<T> task)
+        where T : IAsyncDisposable
+    {
+        var value = await task;
+        _disposables.Add(value);
+        return value;
+    }
+
+    private static void AssertSet(IEnumerable<string> expected, IEnumerable<string>? actual)
+        => Assert.Equal(expected.Order(StringComparer.Ordinal), (actual ?? []).Order(StringComparer.Ordinal));
+
+    private static async Task<bool> RoomsEqualAsync(IRoomManager rooms, IReadOnlyDictionary<string, IReadOnlyList<string>> expected)
+    {
+        try
+        {
+            var actual = await rooms.Manager.GetRoomsAsync().DefaultTimeout();
+            return actual.Count == expected.Count && expected.All(p => actual.TryGetValue(p.Key, out var m) && m.Order().SequenceEqual(p.Value.Order()));
+        }
+        catch (RoomIndexException)
+        {
+            return false; // Redis still coming back
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_servers_connections_leave_every_room_within_the_server_timeout()
+    {
+        var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 1));
+        var doomed = await Track(ChatRoomsProcess.StartAsync(ScaleOutCluster.ServerArgs(_redis, cluster.KeyPrefix)));
+        var a = await Track(TestChatClient.ConnectAsync(cluster[0].BaseUrl));
+        var x = await Track(TestChatClient.ConnectAsync(doomed.BaseUrl));
+        var y = await Track(TestChatClient.ConnectAsync(doomed.BaseUrl));
+        var z = await Track(TestChatClient.ConnectAsync(doomed.BaseUrl, "/news"));
+        await a.InvokeAsync("Subscribe", "lobby");
+        await x.InvokeAsync("Subscribe", "lobby");
+        await x.InvokeAsync("Subscribe", "doomed");
+        await y.InvokeAsync("Subscribe", "doomed");
+        await z.InvokeAsync("Subscribe", "sports");
+        var rooms = cluster[0].Rooms;
+        AssertSet([a.Id, x.Id], await rooms.GetMembersAsync("", "lobby").DefaultTimeout());
+        AssertSet(["", "/lobby", "/doomed", "/news", "/news/sports"], (await rooms.Manager.GetRoomsAsync().DefaultTimeout()).Keys);
+
+        var deadId = x.Id;
+        await doomed.KillAsync();
+
+        var expected = new Dictionary<string, IReadOnlyList<string>> { [""] = [a.Id], ["/lobby"] = [a.Id] };
+        await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(rooms, expected), CrashBound, "the killed server's connections are swept");
+        AssertSet(["", "lobby"], await rooms.GetRoomsOfAsync(a.Id).DefaultTimeout());
+        await Assert.ThrowsAsync<UnknownConnectionException>(() => rooms.GetRoomsOfAsync(deadId).DefaultTimeout());
+    }
+
+    private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyList<string>> Truth)> ArrangeTwoServersAsync()
+    {
+        var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 2));
+        var a = await Track(TestChatClient.ConnectAsync(cluster[0].BaseUrl));
+        var b = await Track(TestChatClient.ConnectAsync(cluster[1].BaseUrl));
+        var n = await Track(TestChatClient.ConnectAsync(cluster[1].BaseUrl, "/news"));
+        await a.InvokeAsync("Subscribe", "lobby");
+        await a.InvokeAsync("Subscribe", "x");
+        await b.InvokeAsync("Subscribe", "lobby");
+        await n.InvokeAsync("Subscribe", "sports");
+        await cluster[0].Rooms.JoinAsync(b.Id, "vip").DefaultTimeout(); // b is held by server 1: its truth must learn it
+        var truth = await cluster[0].Rooms.Manager.GetRoomsAsync().DefaultTimeout();
+        AssertSet(["", "/lobby", "/x", "/vip", "/news", "/news/sports"], truth.Keys);
+        return (cluster, a, b, n, truth);
+    }
+
+    [Fact]
+    public async Task After_Redis_restarts_empty_the_index_converges_back_without_reconnecting()
+    {
+        var (cluster, a, b, _, truth) = await ArrangeTwoServersAsync();
+
+        await _redis.RestartEmptyAsync();
+
+        foreach (var server in cluster.Servers)
+        {
+            await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(server.Rooms, truth), RecoveryBound, "the index is re-published after the restart");
+        }
+
+        // Messaging works again too (SignalR's backplane re-subscribes on its own).
+        await TaskTimeoutExtensions.WaitUntilAsync(async () =>
+        {
+            await a.InvokeAsync("EmitToRoom", "vip", "ping");
+            return b.DrainReceived().Any(m => m.Text == "ping");
+        }, RecoveryBound, "room messages flow after the restart");
+    }
+
+    [Fact]
+    public async Task After_FLUSHALL_the_index_converges_back()
+    {
+        var (cluster, _, _, _, truth) = await ArrangeTwoServersAsync();
+        await using (var mux = await _redis.ConnectAsync())
+        {
+            await mux.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync().DefaultTimeout();
+        }
+
+        Assert.Empty(await cluster[1].Rooms.Manager.GetRoomsAsync().DefaultTimeout());
+        foreach (var server in cluster.Servers)
+        {
+            await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(server.Rooms, truth), RecoveryBound, "the index is re-published after FLUSHALL");
+        }
+    }
+
+    [Fact]
+    public async Task While_Redis_is_down_operations_fail_fast_and_leave_nothing_behind_then_recover()
+    {
+        var (cluster, a, _, _, truth) = await ArrangeTwoServersAsync();
+
+        await _redis.StopAsync();
+
+        var join = await Assert.ThrowsAsync<HubException>(() => a.InvokeAsync("Subscribe", "while-down").DefaultTimeout(FailFastBound));
+        Assert.Contains("Redis", join.Message);
+        var query = await Assert.ThrowsAsync<RoomIndexException>(() => cluster[0].Rooms.GetMembersAsync("", "lobby").DefaultTimeout(FailFastBound));
+        Assert.Contains("OperationTimeout", query.Message);
+        await Assert.ThrowsAsync<RoomIndexException>(() => cluster[1].Rooms.Manager.GetRoomsAsync().DefaultTimeout(FailFastBound));
+
+        await _redis.StartProcessAsync(); // empty: data lost as well
+
+        foreach (var server in cluster.Servers)
+        {
+            await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(server.Rooms, truth), RecoveryBound, "the index equals the truth again, without the failed join");
+        }
+
+        await a.InvokeAsync("Subscribe", "after");
+        AssertSet([a.Id], await cluster[1].Rooms.GetMembersAsync("", "after").DefaultTimeout());
+    }
+}
