@@ -27,7 +27,10 @@ public sealed class TestChatClient : IAsyncDisposable
 
     public string HubUrl { get; }
 
-    public string Id => Connection.ConnectionId ?? throw new InvalidOperationException("Not connected.");
+    /// <summary>The connection id, kept after the connection stops.</summary>
+    public string Id => _id ?? throw new InvalidOperationException("Not connected yet.");
+
+    private string? _id;
 
     /// <summary>Connects to <paramref name="baseUrl"/> + <paramref name="hubPath"/> (for example "/chat").</summary>
     public static async Task<TestChatClient> ConnectAsync(string baseUrl, string hubPath = "/chat")
@@ -39,6 +42,7 @@ public sealed class TestChatClient : IAsyncDisposable
             .Build();
         var client = new TestChatClient(connection, url);
         await connection.StartAsync().DefaultTimeout();
+        client._id = connection.ConnectionId;
 
         // SignalR completes the handshake before the hub's OnConnectedAsync (where the connection enters the index)
         // has run; the first invocation is processed after it. One round trip makes "connected" mean "indexed".
