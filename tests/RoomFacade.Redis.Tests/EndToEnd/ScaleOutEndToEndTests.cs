@@ -54,6 +54,15 @@ public sealed class ScaleOutEndToEndTests(RedisServerFixture redis) : IClassFixt
             var roomClients = await asker.InvokeAsync<Dictionary<string, bool>>("GetRoomClients", n.Id);
             AssertSet(["/news", "news", "/news/sports", "news/sports"], roomClients.Keys);
         }
+
+        // Duplicate join is harmless; a leave on one server shows on the other; an emptied room is pruned everywhere.
+        await b.InvokeAsync("Subscribe", "lobby");
+        await b.InvokeAsync("Unsubscribe", "lobby");
+        await b.InvokeAsync("Unsubscribe", "never-joined");
+        AssertSet([a.Id], await a.InvokeAsync<string[]>("GetClients", "lobby"));
+        await n.InvokeAsync("Unsubscribe", "sports");
+        var after = await a.InvokeAsync<Dictionary<string, string[]>>("GetRooms");
+        AssertSet(["", "/lobby", "/news"], after.Keys);
     }
 
     [Fact]
