@@ -1,4 +1,6 @@
+using System.Net;
 using ChatRooms.Hubs;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using StackExchange.Redis;
 
@@ -7,6 +9,9 @@ namespace ChatRooms;
 /// <summary>Builds the chat application; <c>Program</c> runs it and the end-to-end tests host it on a loopback port.</summary>
 public static class ChatRoomsApp
 {
+    /// <summary>The authorization policy protecting the room diagnostics: here, requests from this machine only.</summary>
+    public const string DiagnosticsPolicy = "RoomFacadeDiagnostics";
+
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -16,6 +21,7 @@ public static class ChatRoomsApp
         var rooms = builder.Services.AddRoomFacade()
             .AddDefaultNamespace<ChatHub>()      // io.sockets
             .AddNamespace<NewsHub>("/news");     // io.of('/news')
+        var health = builder.Services.AddHealthChecks();
 
         // Scale-out: with ConnectionStrings:Redis set, SignalR's Redis backplane routes messages between servers
         // and the Redis room index answers room queries for all of them.
@@ -29,13 +35,21 @@ public static class ChatRoomsApp
                 o.KeyPrefix = prefix;
                 redisOptions.Bind(o);           // RoomFacade:Redis:ServerTimeout, HeartbeatInterval, OperationTimeout...
             });
+            health.AddRoomFacadeRedis();
         }
+
+        builder.Services.AddAuthorization(o => o.AddPolicy(DiagnosticsPolicy, p => p.RequireAssertion(
+            ctx => ctx.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip))));
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbidWithoutChallengeResultHandler>();
 
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthorization();
         app.MapHub<ChatHub>("/chat");
         app.MapHub<NewsHub>("/news");
+        app.MapHealthChecks("/healthz");
+        app.MapRoomFacadeDiagnostics("/roomfacade", DiagnosticsPolicy);   // read-only JSON for the dashboard
         return app;
     }
 }

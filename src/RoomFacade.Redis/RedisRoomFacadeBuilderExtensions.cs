@@ -46,6 +46,8 @@ public static class RedisRoomFacadeBuilderExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RedisConnection>();
         services.TryAddSingleton<RedisRoomMembershipStore>();
+        services.AddMetrics();
+        services.TryAddSingleton<RedisIndexStatus>();
         services.RemoveAll<IRoomMembershipStore>();
         services.AddSingleton<IRoomMembershipStore>(sp => sp.GetRequiredService<RedisRoomMembershipStore>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisIndexMaintenanceService>());

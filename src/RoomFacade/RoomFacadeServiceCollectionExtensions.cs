@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using RoomFacade;
+using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -33,6 +34,10 @@ public static class RoomFacadeServiceCollectionExtensions
             services.AddSingleton<IValidateOptions<RoomFacadeOptions>, RoomFacadeOptionsValidator>();
             services.TryAddSingleton<IRoomMembershipStore, InMemoryRoomMembershipStore>();
             services.TryAddSingleton<NamespaceRegistry>();
+            services.AddMetrics();
+            services.TryAddSingleton(sp => new RoomFacadeMetrics(
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+                () => (sp.GetRequiredService<IRoomMembershipStore>() as IRoomIndexCounter)?.GetCounts()));
             services.TryAddSingleton<RoomManager>();
             services.TryAddSingleton<IRoomManager>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<RoomLifetimeHubFilter>();

@@ -15,6 +15,7 @@ internal sealed partial class RedisIndexMaintenanceService(
     RedisConnection connection,
     IOptions<RedisRoomStoreOptions> options,
     TimeProvider timeProvider,
+    RedisIndexStatus status,
     ILogger<RedisIndexMaintenanceService> logger) : BackgroundService
 {
     private readonly RedisRoomStoreOptions _options = options.Value;
@@ -29,7 +30,7 @@ internal sealed partial class RedisIndexMaintenanceService(
             var multiplexer = await connection.GetAsync().ConfigureAwait(false);
             _subscription = await multiplexer.GetSubscriber().SubscribeAsync(store.Keys.ServerChannel(store.ServerId)).ConfigureAwait(false);
             _subscription.OnMessage(message => store.OnOwnerMessageAsync(message.Message));
-            await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+            status.Heartbeat(await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false));
             LogStarted(logger, store.ServerId, _options.ServerTimeout, _options.EffectiveHeartbeatInterval);
         }
         catch (Exception ex) when (ex is RedisException or RoomIndexException or TimeoutException)
@@ -80,7 +81,8 @@ internal sealed partial class RedisIndexMaintenanceService(
                 if (!wasWake && timeProvider.GetElapsedTime(lastSweep) >= sweepEvery - TimeSpan.FromMilliseconds(1))
                 {
                     lastSweep = timeProvider.GetTimestamp();
-                    await store.SweepAsync(stoppingToken).ConfigureAwait(false);
+                    var (servers, connections) = await store.SweepAsync(stoppingToken).ConfigureAwait(false);
+                    status.Swept(servers, connections);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -98,15 +100,17 @@ internal sealed partial class RedisIndexMaintenanceService(
     internal async Task BeatAsync(CancellationToken cancellationToken)
     {
         var lost = await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
+        status.Heartbeat(lost);
         if ((lost || _republishNextBeat) && store.LocalConnectionCount > 0)
         {
             // Re-publish once more at the next beat too: a sweep that was in flight may have removed part of this one.
             _republishNextBeat = lost;
             var count = await store.RepublishAllAsync(cancellationToken).ConfigureAwait(false);
+            status.Reconciled(count);
             LogRepublished(logger, count);
         }
 
-        await store.ReconcileAsync(cancellationToken).ConfigureAwait(false);
+        status.Reconciled(await store.ReconcileAsync(cancellationToken).ConfigureAwait(false));
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

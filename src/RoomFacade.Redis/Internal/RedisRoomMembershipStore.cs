@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
 using StackExchange.Redis;
 
@@ -11,7 +12,7 @@ namespace RoomFacade.Redis;
 /// for its own connections in memory (their namespace and rooms); that truth is what it re-publishes when Redis loses
 /// data, and what it reconciles to after an operation whose outcome Redis could not confirm.
 /// </summary>
-internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore
+internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, IRoomIndexServers
 {
     private const int MaxSyncAttempts = 8;
 
@@ -185,6 +186,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore
 
             return result;
         }, cancellationToken);
+    }
+
+    /// <summary>The servers registered in the index, with their last heartbeat (Redis clock).</summary>
+    public async Task<IReadOnlyList<RoomIndexServer>> GetServersAsync(CancellationToken cancellationToken)
+    {
+        var entries = await RunAsync("list servers", db => db.SortedSetRangeByRankWithScoresAsync(Keys.Servers), cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => new RoomIndexServer(e.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), e.Element == ServerId))];
     }
 
     // ---- joins and leaves ----

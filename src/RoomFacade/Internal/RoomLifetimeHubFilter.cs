@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
+using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
 
 namespace RoomFacade;
@@ -9,8 +10,10 @@ namespace RoomFacade;
 /// <c>OnConnectedAsync</c> runs, and removes all its memberships after <c>OnDisconnectedAsync</c> — for any hub,
 /// no base class required. Hubs that are not registered as namespaces pass through untouched.
 /// </summary>
-internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, IRoomMembershipStore store, ILogger<RoomLifetimeHubFilter> logger) : IHubFilter
+internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, RoomManager manager, ILogger<RoomLifetimeHubFilter> logger, RoomFacadeMetrics? metrics = null) : IHubFilter
 {
+    private readonly IRoomMembershipStore store = manager.Store;
+
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
         var ns = registry.TryGetName(context.Hub.GetType());
@@ -22,6 +25,7 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
 
         var connectionId = context.Context.ConnectionId;
         await store.AddConnectionAsync(ns, connectionId, context.Context.ConnectionAborted).ConfigureAwait(false);
+        metrics?.Connected(ns);
         try
         {
             await next(context).ConfigureAwait(false);
@@ -29,7 +33,7 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
         catch
         {
             // SignalR closes a connection whose OnConnectedAsync threw: it must not stay listed.
-            await RemoveAsync(connectionId).ConfigureAwait(false);
+            await RemoveAsync(ns, connectionId).ConfigureAwait(false);
             throw;
         }
     }
@@ -43,15 +47,16 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
         }
         finally
         {
-            if (registry.TryGetName(context.Hub.GetType()) is not null)
+            if (registry.TryGetName(context.Hub.GetType()) is { } ns)
             {
-                await RemoveAsync(context.Context.ConnectionId).ConfigureAwait(false);
+                await RemoveAsync(ns, context.Context.ConnectionId).ConfigureAwait(false);
             }
         }
     }
 
-    private async Task RemoveAsync(string connectionId)
+    private async Task RemoveAsync(string @namespace, string connectionId)
     {
+        metrics?.Disconnected(@namespace);
         try
         {
             await store.RemoveConnectionAsync(connectionId, CancellationToken.None).ConfigureAwait(false);

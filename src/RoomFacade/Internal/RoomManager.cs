@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
 
 namespace RoomFacade;
@@ -11,10 +12,12 @@ internal sealed partial class RoomManager : IRoomManager
 {
     private readonly NamespaceRegistry _registry;
     private readonly ILogger _logger;
+    private readonly RoomFacadeMetrics? _metrics;
 
-    public RoomManager(IRoomMembershipStore store, NamespaceRegistry registry, IOptions<RoomFacadeOptions> options, ILogger<RoomManager>? logger = null)
+    public RoomManager(IRoomMembershipStore store, NamespaceRegistry registry, IOptions<RoomFacadeOptions> options, ILogger<RoomManager>? logger = null, RoomFacadeMetrics? metrics = null)
     {
-        Store = store;
+        _metrics = metrics;
+        Store = metrics is null ? store : new InstrumentedRoomMembershipStore(store, metrics);
         _registry = registry;
         MaxRoomNameLength = options.Value.MaxRoomNameLength;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -82,6 +85,7 @@ internal sealed partial class RoomManager : IRoomManager
 
         if (change == MembershipChange.Changed)
         {
+            _metrics?.Joined(ns);
             LogJoined(_logger, connectionId, ns, room);
         }
     }
@@ -132,6 +136,7 @@ internal sealed partial class RoomManager : IRoomManager
 
         if (change == MembershipChange.Changed)
         {
+            _metrics?.Left(ns);
             LogLeft(_logger, connectionId, ns, room);
         }
     }

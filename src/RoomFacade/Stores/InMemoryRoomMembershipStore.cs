@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using RoomFacade.Diagnostics;
 
 namespace RoomFacade.Stores;
 
@@ -6,18 +7,19 @@ namespace RoomFacade.Stores;
 /// The default, single-server index. One lock per namespace guards that namespace's rooms and connections,
 /// so join/leave are O(1) and a connection's removal is atomic with respect to a concurrent join.
 /// </summary>
-internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore
+internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomIndexCounter
 {
     private static readonly Task<IReadOnlyCollection<string>> Empty = Task.FromResult<IReadOnlyCollection<string>>(Array.Empty<string>());
 
     private readonly ConcurrentDictionary<string, NamespaceState> _namespaces = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConnectionState> _connections = new(StringComparer.Ordinal);
+    private readonly Counts _counts = new();
 
     public Task AddConnectionAsync(string @namespace, string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(connectionId);
-        var ns = _namespaces.GetOrAdd(@namespace, static n => new NamespaceState(n));
+        var ns = _namespaces.GetOrAdd(@namespace, static (n, counts) => new NamespaceState(n, counts), _counts);
         lock (ns.Lock)
         {
             if (_connections.TryGetValue(connectionId, out var existing) && !existing.Removed)
@@ -183,7 +185,15 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore
     /// <summary>Number of connections held (for tests and diagnostics).</summary>
     internal int ConnectionCount => _connections.Count;
 
-    private sealed class NamespaceState(string name)
+    public RoomIndexCounts GetCounts() => new(Interlocked.Read(ref _counts.Rooms), Interlocked.Read(ref _counts.Memberships));
+
+    private sealed class Counts
+    {
+        public long Rooms;
+        public long Memberships;
+    }
+
+    private sealed class NamespaceState(string name, Counts counts)
     {
         public readonly Lock Lock = new();
         public readonly string Name = name;
@@ -195,16 +205,25 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore
             {
                 members = new HashSet<string>(StringComparer.Ordinal);
                 Rooms.Add(room, members);
+                Interlocked.Increment(ref counts.Rooms);
             }
 
-            members.Add(connectionId);
+            if (members.Add(connectionId))
+            {
+                Interlocked.Increment(ref counts.Memberships);
+            }
         }
 
         public void RemoveMember(string room, string connectionId)
         {
-            if (Rooms.TryGetValue(room, out var members) && members.Remove(connectionId) && members.Count == 0)
+            if (Rooms.TryGetValue(room, out var members) && members.Remove(connectionId))
             {
-                Rooms.Remove(room); // empty rooms are pruned
+                Interlocked.Decrement(ref counts.Memberships);
+                if (members.Count == 0)
+                {
+                    Rooms.Remove(room); // empty rooms are pruned
+                    Interlocked.Decrement(ref counts.Rooms);
+                }
             }
         }
     }
