@@ -184,12 +184,15 @@ public sealed class ConcurrencyEndToEndTests(ITestOutputHelper output)
         var ids = all.Select(c => c.Id).ToArray();
         string[] raceRooms = [.. Enumerable.Range(0, racingJoins).Select(k => "race-" + k)];
 
-        // Every racer is surely in "base"; then it fires joins and stops at once, all racers together.
-        var succeeded = 0;
+        // Every racer is surely in "base". Then, all racers together: the client fires joins, the server joins and
+        // leaves rooms for it in a loop (as a background service would), and the client stops in the middle of both.
+        var acknowledged = 0;
+        var serverJoins = 0;
+        await Task.WhenAll(Enumerable.Range(0, all.Length).Select(i => all[i].InvokeAsync("Subscribe", "base"))).DefaultTimeout(PhaseTimeout);
+        var (succeededBefore, failedBefore) = (tracker.SucceededInvocations, tracker.FailedInvocations);
         await Task.WhenAll(Enumerable.Range(0, all.Length).Select(async i =>
         {
             var client = all[i];
-            await client.InvokeAsync("Subscribe", "base");
             if (i >= racers)
             {
                 foreach (var room in raceRooms)
@@ -200,16 +203,46 @@ public sealed class ConcurrencyEndToEndTests(ITestOutputHelper output)
                 return;
             }
 
+            var firstServerJoin = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var serverLoop = Task.Run(async () =>
+            {
+                for (var k = 0; k < 200; k++)
+                {
+                    await Task.Yield();
+                    try
+                    {
+                        await server.Rooms.JoinAsync(ids[i], "server-" + (k % 3));
+                        Interlocked.Increment(ref serverJoins);
+                        firstServerJoin.TrySetResult();
+                        await server.Rooms.LeaveAsync(ids[i], "server-" + ((k + 1) % 3));
+                    }
+                    catch (UnknownConnectionException)
+                    {
+                        return;
+                    }
+                }
+            });
             var joins = raceRooms.Select(room => SucceededAsync(client.Connection.InvokeCoreAsync("Subscribe", [room]))).ToArray();
+            if (i % 2 == 0)
+            {
+                await joins[i % joins.Length];
+            }
+
+            await firstServerJoin.Task.DefaultTimeout();
             var stop = client.Connection.StopAsync();
             var results = await Task.WhenAll(joins).DefaultTimeout();
             await stop.DefaultTimeout();
-            Interlocked.Add(ref succeeded, results.Count(r => r));
+            await serverLoop.DefaultTimeout();
+            Interlocked.Add(ref acknowledged, results.Count(r => r));
         })).DefaultTimeout(PhaseTimeout);
         await TaskTimeoutExtensions.WaitUntilAsync(
             () => Task.FromResult(tracker.Disconnected >= racers && tracker.InFlightInvocations == 0),
             because: $"{racers} disconnects should be handled");
-        output.WriteLine($"{racers} racers, {succeeded} of {racers * racingJoins} racing joins acknowledged, in {sw.ElapsedMilliseconds} ms");
+        output.WriteLine(
+            $"{racers} racers: {acknowledged} of {racers * racingJoins} racing joins acknowledged, "
+            + $"server ran {tracker.SucceededInvocations - succeededBefore} hub calls that succeeded and {tracker.FailedInvocations - failedBefore} that failed, "
+            + $"{serverJoins} server-side joins; {sw.ElapsedMilliseconds} ms");
+        Assert.True(serverJoins >= racers, "every racer was joined server-side at least once before it stopped");
 
         var stoppedIds = ids.Take(racers).ToHashSet(StringComparer.Ordinal);
         foreach (var ns in new[] { "", "/news" })

@@ -13,12 +13,20 @@ public sealed class HubActivityTracker : IHubFilter
 {
     private int _inFlight;
     private int _disconnected;
+    private int _failed;
+    private int _succeeded;
 
     /// <summary>Hub method invocations started and not yet finished.</summary>
     public int InFlightInvocations => Volatile.Read(ref _inFlight);
 
     /// <summary>Connections whose disconnect handling (the room facade's clean-up included) has completed.</summary>
     public int Disconnected => Volatile.Read(ref _disconnected);
+
+    /// <summary>Hub method invocations that returned normally.</summary>
+    public int SucceededInvocations => Volatile.Read(ref _succeeded);
+
+    /// <summary>Hub method invocations that threw.</summary>
+    public int FailedInvocations => Volatile.Read(ref _failed);
 
     /// <summary>Adds the tracker as the outermost hub filter; pass to <c>ChatRoomsApp.Create</c>.</summary>
     public void AddTo(WebApplicationBuilder builder)
@@ -29,7 +37,14 @@ public sealed class HubActivityTracker : IHubFilter
         Interlocked.Increment(ref _inFlight);
         try
         {
-            return await next(invocationContext);
+            var result = await next(invocationContext);
+            Interlocked.Increment(ref _succeeded);
+            return result;
+        }
+        catch
+        {
+            Interlocked.Increment(ref _failed);
+            throw;
         }
         finally
         {

@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using RoomFacade.Stores;
 using RoomFacade.Testing;
+using RoomFacade.Tests.Unit;
 using Xunit;
 using static RoomFacade.Tests.EndToEnd.ChatTestHost;
 
@@ -515,5 +518,50 @@ public sealed class RoomApiEndToEndTests
         // The connection is still usable.
         await a.InvokeAsync("EmitToRoom", "room", "still here");
         Assert.Equal(new ReceivedMessage("room", a.Id, "still here"), await a.NextMessageAsync());
+    }
+
+    // ---- index failures --------------------------------------------------------------------------------------------
+
+    [Fact]
+    public async Task Index_failure_on_join_reaches_the_caller_and_leaves_neither_listing_nor_delivery()
+    {
+        var store = new FaultyStore();
+        await using var server = await StartAsync(builder => builder.Services.AddSingleton<IRoomMembershipStore>(store));
+        await using var clients = new ClientSet();
+        var a = await clients.AddAsync(server, ChatPath);
+        var b = await clients.AddAsync(server, ChatPath);
+        store.AddToRoomFailure = new InvalidOperationException("index down");
+
+        var ex = await Assert.ThrowsAsync<HubException>(() => a.InvokeAsync("Subscribe", "room")).DefaultTimeout();
+
+        store.AddToRoomFailure = null;
+        Assert.Contains("room index", ex.Message);
+        Assert.Empty(await GetClientsAsync(b, "room"));
+        await b.InvokeAsync("EmitToRoom", "room", "hi");
+        await AssertNothingElseReceivedAsync(server, a, b);
+    }
+
+    [Fact]
+    public async Task Failed_duplicate_join_does_not_silence_an_existing_member()
+    {
+        // a is in "room"; a second Subscribe("room") fails in the index. a is still listed in "room", so it must
+        // still receive what is sent to "room".
+        var store = new FaultyStore();
+        await using var server = await StartAsync(builder => builder.Services.AddSingleton<IRoomMembershipStore>(store));
+        await using var clients = new ClientSet();
+        var a = await clients.AddAsync(server, ChatPath);
+        var b = await clients.AddAsync(server, ChatPath);
+        await a.InvokeAsync("Subscribe", "room");
+        store.AddToRoomFailure = new InvalidOperationException("index blip");
+
+        await Assert.ThrowsAsync<HubException>(() => a.InvokeAsync("Subscribe", "room")).DefaultTimeout();
+
+        store.AddToRoomFailure = null;
+        Assert.Equal([a.Id], await GetClientsAsync(b, "room"));
+        await b.InvokeAsync("EmitToRoom", "room", "still listed");
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        await (await server.Rooms.GetSocketAsync(a.Id).DefaultTimeout()).EmitAsync("message", new ChatRooms.Hubs.ChatMessage(null, "test", marker)).DefaultTimeout();
+        var received = await a.ReadUntilAsync(marker);
+        Assert.Equal([new ReceivedMessage("room", b.Id, "still listed")], received);
     }
 }

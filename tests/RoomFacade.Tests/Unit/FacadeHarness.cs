@@ -76,6 +76,73 @@ internal sealed class FacadeHarness
         }
     }
 
+    /// <summary>
+    /// What SignalR would deliver to: the group memberships made through both group managers, as a real
+    /// <c>DefaultHubLifetimeManager</c> keeps them (see <see cref="TrackGroups"/>).
+    /// </summary>
+    public HashSet<(string ConnectionId, string Room)> GroupMembers { get; } = [];
+
+    /// <summary>When set, awaited inside the next <c>AddToGroupAsync</c> after the group add took effect (then cleared).</summary>
+    public Func<Task>? PauseAfterNextGroupAdd { get; set; }
+
+    /// <summary>Makes both group managers keep <see cref="GroupMembers"/> up to date, as SignalR does.</summary>
+    public void TrackGroups()
+    {
+        foreach (var groups in new[] { Groups, NewsGroups })
+        {
+            groups.Setup(g => g.AddToGroupAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+                .Returns(async (string id, string room, CancellationToken _) =>
+                {
+                    lock (GroupMembers)
+                    {
+                        GroupMembers.Add((id, room));
+                    }
+
+                    if (PauseAfterNextGroupAdd is { } pause)
+                    {
+                        PauseAfterNextGroupAdd = null;
+                        await pause();
+                    }
+                });
+            groups.Setup(g => g.RemoveFromGroupAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+                .Returns((string id, string room, CancellationToken _) =>
+                {
+                    lock (GroupMembers)
+                    {
+                        GroupMembers.Remove((id, room));
+                    }
+
+                    return Task.CompletedTask;
+                });
+        }
+    }
+
+    /// <summary>Asserts that the index lists exactly the room memberships SignalR delivers to (catch-all rooms aside).</summary>
+    public async Task AssertLockStepAsync(params string[] connectionIds)
+    {
+        var indexed = new List<string>();
+        foreach (var id in connectionIds)
+        {
+            foreach (var room in await Store.GetRoomsOfConnectionAsync(id).DefaultTimeout())
+            {
+                if (room.Length > 0)
+                {
+                    indexed.Add($"{id}:{room}");
+                }
+            }
+        }
+
+        string[] delivered;
+        lock (GroupMembers)
+        {
+            delivered = [.. GroupMembers.Where(m => connectionIds.Contains(m.ConnectionId)).Select(m => $"{m.ConnectionId}:{m.Room}")];
+        }
+
+        Assert.True(
+            indexed.Order(StringComparer.Ordinal).SequenceEqual(delivered.Order(StringComparer.Ordinal)),
+            $"Index and SignalR groups disagree. Index lists [{string.Join(", ", indexed)}]; SignalR delivers to [{string.Join(", ", delivered)}].");
+    }
+
     /// <summary>A client proxy that accepts any send.</summary>
     public static Mock<IClientProxy> NewProxy() => NewProxy<IClientProxy>();
 

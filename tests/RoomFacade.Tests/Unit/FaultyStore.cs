@@ -14,6 +14,9 @@ internal sealed class FaultyStore : IRoomMembershipStore
     /// <summary>When set, <see cref="RemoveFromRoomAsync"/> throws it (after doing nothing).</summary>
     public Exception? RemoveFromRoomFailure { get; set; }
 
+    /// <summary>When set, runs after <see cref="GetNamespaceAsync"/> has answered (to let a disconnect land right after it).</summary>
+    public Func<string, Task>? AfterGetNamespace { get; set; }
+
     /// <summary>When set, the member queries used to resolve emit targets throw.</summary>
     public bool FailQueries { get; set; }
 
@@ -26,8 +29,16 @@ internal sealed class FaultyStore : IRoomMembershipStore
     public Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
         => _inner.RemoveConnectionAsync(connectionId, cancellationToken);
 
-    public Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
-        => _inner.GetNamespaceAsync(connectionId, cancellationToken);
+    public async Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        var ns = await _inner.GetNamespaceAsync(connectionId, cancellationToken);
+        if (AfterGetNamespace is { } after)
+        {
+            await after(connectionId);
+        }
+
+        return ns;
+    }
 
     public Task<MembershipChange> AddToRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
         => AddToRoomFailure is { } failure ? Task.FromException<MembershipChange>(failure) : _inner.AddToRoomAsync(connectionId, room, cancellationToken);

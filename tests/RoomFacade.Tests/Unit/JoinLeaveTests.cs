@@ -260,6 +260,77 @@ public sealed class JoinLeaveTests
     }
 
     [Fact]
+    public async Task Sequential_joins_and_leaves_keep_the_index_and_SignalR_in_lock_step()
+    {
+        var h = new FacadeHarness();
+        h.TrackGroups();
+        await h.ConnectAsync("", "a", "b");
+        await h.ConnectAsync("/news", "n");
+
+        await h.Manager.JoinAsync("a", "r1").DefaultTimeout();
+        await h.Manager.JoinAsync("a", "r2").DefaultTimeout();
+        await h.Manager.JoinAsync("b", "r1").DefaultTimeout();
+        await h.Manager.JoinAsync("n", "r1").DefaultTimeout();
+        await h.Manager.JoinAsync("a", "r1").DefaultTimeout();
+        await h.Manager.LeaveAsync("a", "r2").DefaultTimeout();
+        await h.Manager.LeaveAsync("b", "never").DefaultTimeout();
+
+        await h.AssertLockStepAsync("a", "b", "n");
+        Assert.Equal(3, h.GroupMembers.Count);
+    }
+
+    [Fact]
+    public async Task Failed_duplicate_join_keeps_the_existing_membership_delivering()
+    {
+        // a is in "room" (index and SignalR). A second join of "room" fails in the index: its rollback must not take
+        // a out of the SignalR group, since the index still (rightly) lists a in "room".
+        var store = new FaultyStore();
+        var h = new FacadeHarness(store);
+        h.TrackGroups();
+        await h.ConnectAsync("", "a");
+        await h.Manager.JoinAsync("a", "room").DefaultTimeout();
+        store.AddToRoomFailure = new InvalidOperationException("index blip");
+
+        await Assert.ThrowsAsync<RoomIndexException>(() => h.Manager.JoinAsync("a", "room")).DefaultTimeout();
+
+        store.AddToRoomFailure = null;
+        Assert.Equal(["a"], await h.Manager.GetMembersAsync("", "room").DefaultTimeout());
+        await h.AssertLockStepAsync("a");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Join_and_leave_racing_on_one_room_end_in_lock_step(bool alreadyMember)
+    {
+        // A server-side JoinAsync and LeaveAsync of the same connection and room at the same time (say, two services
+        // using IRoomManager): whichever wins, the index must end up agreeing with SignalR.
+        var h = new FacadeHarness();
+        h.TrackGroups();
+        await h.ConnectAsync("", "a");
+        if (alreadyMember)
+        {
+            await h.Manager.JoinAsync("a", "room").DefaultTimeout();
+        }
+
+        var joinInGroup = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        h.PauseAfterNextGroupAdd = async () =>
+        {
+            joinInGroup.SetResult();
+            await release.Task;
+        };
+
+        var join = h.Manager.JoinAsync("a", "room");
+        await joinInGroup.Task.DefaultTimeout(); // the join has added the SignalR group, not yet the index entry
+        var leave = h.Manager.LeaveAsync("a", "room");
+        release.SetResult();
+        await Task.WhenAll(join, leave).DefaultTimeout();
+
+        await h.AssertLockStepAsync("a");
+    }
+
+    [Fact]
     public async Task Store_contract_holds_for_the_default_store()
     {
         // The facade relies on this: a join after the removal of a connection is refused by the index itself.

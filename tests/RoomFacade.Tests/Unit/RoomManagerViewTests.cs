@@ -99,6 +99,33 @@ public sealed class RoomManagerViewTests
         Assert.Equal(rooms["/news"].Count, rooms["/news"].Distinct().Count());
     }
 
+    [Fact]
+    public async Task Room_clients_of_a_connection_that_disconnects_during_the_query_is_an_unknown_connection()
+    {
+        // The connection is known when its namespace is looked up, and gone (disconnected) when its rooms are read:
+        // roomClients must not answer an empty dictionary (every connected client is at least in the catch-all).
+        var store = new FaultyStore();
+        var h = new FacadeHarness(store);
+        await h.ConnectAsync("", "a");
+        await h.AddToRoomsAsync("a", "room");
+        store.AfterGetNamespace = id => h.Store.RemoveConnectionAsync(id);
+
+        var ex = await Record.ExceptionAsync(() => h.Manager.Manager.GetRoomClientsAsync("a")).DefaultTimeout();
+
+        Assert.IsType<UnknownConnectionException>(ex);
+    }
+
+    [Fact]
+    public async Task Rooms_of_a_connection_that_disconnects_during_the_query_is_an_unknown_connection()
+    {
+        var store = new FaultyStore();
+        var h = new FacadeHarness(store);
+        await h.ConnectAsync("", "a");
+        store.AfterGetNamespace = id => h.Store.RemoveConnectionAsync(id);
+
+        await Assert.ThrowsAsync<UnknownConnectionException>(async () => await (await h.Manager.GetSocketAsync("a")).GetRoomsAsync()).DefaultTimeout();
+    }
+
     [Theory]
     [InlineData("", "", "")]
     [InlineData("", "room", "/room")]
