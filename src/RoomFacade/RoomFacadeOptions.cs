@@ -13,5 +13,13 @@ public sealed class RoomFacadeOptions
     /// </summary>
     public int MaxRoomNameLength { get; set; } = DefaultMaxRoomNameLength;
 
+    /// <summary>
+    /// Whether every connection is in a room named by its own id, as in Socket.IO v4 (<c>io.to(socket.id)</c>), default
+    /// <see langword="true"/>. The facade adds each connection to the SignalR group of its id on connect; with SignalR's
+    /// Redis backplane that costs one extra channel subscription per connection. Own-id rooms are not stored in the
+    /// index and never appear in the 0.9 views (<c>manager.rooms</c>, <c>roomClients</c>).
+    /// </summary>
+    public bool OwnIdRooms { get; set; } = true;
+
     internal List<NamespaceRegistration> Namespaces { get; } = [];
 }

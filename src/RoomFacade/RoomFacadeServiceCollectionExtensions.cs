@@ -38,8 +38,10 @@ public static class RoomFacadeServiceCollectionExtensions
             services.TryAddSingleton(sp => new RoomFacadeMetrics(
                 sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
                 () => (sp.GetRequiredService<IRoomMembershipStore>() as IRoomIndexCounter)?.GetCounts()));
+            services.TryAddSingleton<LocalConnections>();
             services.TryAddSingleton<RoomManager>();
             services.TryAddSingleton<IRoomManager>(sp => sp.GetRequiredService<RoomManager>());
+            services.TryAddSingleton<IRoomEvents>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<RoomLifetimeHubFilter>();
             services.Configure<HubOptions>(o => o.AddFilter<RoomLifetimeHubFilter>());
         }
@@ -66,6 +68,33 @@ public static class RoomFacadeServiceCollectionExtensions
     public static IRoomFacadeBuilder AddDefaultNamespace<THub>(this IRoomFacadeBuilder builder)
         where THub : Hub
         => builder.AddNamespace<THub>(string.Empty);
+
+    /// <summary>Registers a join authorizer (consulted before joins made from hub methods).</summary>
+    /// <typeparam name="TAuthorizer">The authorizer type, resolved from dependency injection as a singleton.</typeparam>
+    /// <param name="builder">The facade builder.</param>
+    public static IRoomFacadeBuilder AddJoinAuthorizer<TAuthorizer>(this IRoomFacadeBuilder builder)
+        where TAuthorizer : class, IRoomJoinAuthorizer
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IRoomJoinAuthorizer, TAuthorizer>();
+        return builder;
+    }
+
+    /// <summary>Registers a join authorization rule: return <see langword="true"/> to allow the join.</summary>
+    /// <param name="builder">The facade builder.</param>
+    /// <param name="authorize">The rule.</param>
+    public static IRoomFacadeBuilder AddJoinAuthorizer(this IRoomFacadeBuilder builder, Func<RoomJoinContext, bool> authorize)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(authorize);
+        builder.Services.AddSingleton<IRoomJoinAuthorizer>(new DelegateJoinAuthorizer(authorize));
+        return builder;
+    }
+
+    private sealed class DelegateJoinAuthorizer(Func<RoomJoinContext, bool> authorize) : IRoomJoinAuthorizer
+    {
+        public ValueTask<bool> AuthorizeJoinAsync(RoomJoinContext context, CancellationToken cancellationToken) => ValueTask.FromResult(authorize(context));
+    }
 
     private sealed class RoomFacadeBuilder(IServiceCollection services) : IRoomFacadeBuilder
     {

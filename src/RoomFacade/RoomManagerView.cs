@@ -54,6 +54,12 @@ public sealed class RoomManagerView
         NamespaceNames.ValidateConnectionId(connectionId);
         var ns = await _manager.GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
         var rooms = await _manager.Store.GetRoomsOfConnectionAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (rooms.Count == 0)
+        {
+            // A connected connection is at least in the catch-all room: it disconnected during the query.
+            throw new UnknownConnectionException(connectionId);
+        }
+
         var result = new Dictionary<string, bool>(StringComparer.Ordinal);
         foreach (var room in rooms)
         {

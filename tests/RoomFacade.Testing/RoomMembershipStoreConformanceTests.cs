@@ -62,7 +62,7 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         await Store.AddConnectionAsync("", a).DefaultTimeout();
         await Store.AddConnectionAsync("", b).DefaultTimeout();
 
-        Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.RoomCreated, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
         Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(b, "room").DefaultTimeout());
 
         AssertSet([a, b], await Store.GetMembersAsync("", "room").DefaultTimeout());
@@ -79,7 +79,7 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         var a = NewId();
         await Store.AddConnectionAsync("", a).DefaultTimeout();
 
-        Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.RoomCreated, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
         Assert.Equal(MembershipChange.Unchanged, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
         Assert.Equal(MembershipChange.Unchanged, await Store.RemoveFromRoomAsync(a, "elsewhere").DefaultTimeout());
 
@@ -94,7 +94,7 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         await Store.AddConnectionAsync("", a).DefaultTimeout();
         await Store.AddToRoomAsync(a, "room").DefaultTimeout();
 
-        Assert.Equal(MembershipChange.Changed, await Store.RemoveFromRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.RoomDeleted, await Store.RemoveFromRoomAsync(a, "room").DefaultTimeout());
 
         Assert.Empty(await Store.GetMembersAsync("", "room").DefaultTimeout());
         Assert.Equal([""], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
@@ -112,7 +112,11 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         await Store.AddToRoomAsync(a, "r2").DefaultTimeout();
         await Store.AddToRoomAsync(b, "r2").DefaultTimeout();
 
-        Assert.True(await Store.RemoveConnectionAsync(a).DefaultTimeout());
+        var removal = await Store.RemoveConnectionAsync(a).DefaultTimeout();
+        Assert.NotNull(removal);
+        Assert.Equal("", removal.Namespace);
+        AssertSet(["", "r1", "r2"], removal.Rooms);
+        AssertSet(["r1"], removal.DeletedRooms);
 
         Assert.Null(await Store.GetNamespaceAsync(a).DefaultTimeout());
         Assert.Empty(await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
@@ -120,7 +124,63 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         AssertSet(["", "r2"], rooms.Keys);
         Assert.Equal([b], rooms["r2"]);
         Assert.Equal([b], rooms[""]);
-        Assert.False(await Store.RemoveConnectionAsync(a).DefaultTimeout());
+        Assert.Null(await Store.RemoveConnectionAsync(a).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Leaving_a_room_with_others_in_it_is_a_plain_change()
+    {
+        var a = NewId();
+        var b = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("", b).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "room").DefaultTimeout();
+        await Store.AddToRoomAsync(b, "room").DefaultTimeout();
+
+        Assert.Equal(MembershipChange.Changed, await Store.RemoveFromRoomAsync(a, "room").DefaultTimeout());
+        Assert.Equal(MembershipChange.RoomDeleted, await Store.RemoveFromRoomAsync(b, "room").DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Membership_look_up_gives_namespace_and_membership_in_one_call()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("/news", a).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "room").DefaultTimeout();
+
+        Assert.Equal(new RoomMembership("/news", true), await Store.GetMembershipAsync(a, "room").DefaultTimeout());
+        Assert.Equal(new RoomMembership("/news", false), await Store.GetMembershipAsync(a, "other").DefaultTimeout());
+        Assert.Equal(new RoomMembership("/news", true), await Store.GetMembershipAsync(a, "").DefaultTimeout());
+        Assert.Equal(default, await Store.GetMembershipAsync(NewId(), "room").DefaultTimeout());
+
+        await Store.RemoveConnectionAsync(a).DefaultTimeout();
+        Assert.Null((await Store.GetMembershipAsync(a, "room").DefaultTimeout()).Namespace);
+    }
+
+    [Fact]
+    public async Task Connection_attributes_are_set_read_removed_and_go_with_the_connection()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        Assert.Empty(await Store.GetConnectionAttributesAsync(a).DefaultTimeout());
+
+        Assert.True(await Store.SetConnectionAttributeAsync(a, "user", "alice").DefaultTimeout());
+        Assert.True(await Store.SetConnectionAttributeAsync(a, "data", "{\"x\":1}").DefaultTimeout());
+        Assert.True(await Store.SetConnectionAttributeAsync(a, "data", "{\"x\":2}").DefaultTimeout());
+        var attributes = await Store.GetConnectionAttributesAsync(a).DefaultTimeout();
+        Assert.Equal("alice", attributes["user"]);
+        Assert.Equal("{\"x\":2}", attributes["data"]);
+
+        Assert.True(await Store.SetConnectionAttributeAsync(a, "user", null).DefaultTimeout());
+        Assert.Equal(["data"], (await Store.GetConnectionAttributesAsync(a).DefaultTimeout()).Keys);
+
+        await Store.RemoveConnectionAsync(a).DefaultTimeout();
+        Assert.Empty(await Store.GetConnectionAttributesAsync(a).DefaultTimeout());
+        Assert.False(await Store.SetConnectionAttributeAsync(a, "user", "bob").DefaultTimeout());
+
+        // Reconnecting with the same id starts with no attributes.
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        Assert.Empty(await Store.GetConnectionAttributesAsync(a).DefaultTimeout());
     }
 
     [Fact]
@@ -143,7 +203,8 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         Assert.Null(await Store.GetNamespaceAsync(ghost).DefaultTimeout());
         Assert.Empty(await Store.GetRoomsOfConnectionAsync(ghost).DefaultTimeout());
         Assert.Empty(await Store.GetRoomsAsync("").DefaultTimeout());
-        Assert.False(await Store.RemoveConnectionAsync(ghost).DefaultTimeout());
+        Assert.Null(await Store.RemoveConnectionAsync(ghost).DefaultTimeout());
+        Assert.False(await Store.SetConnectionAttributeAsync(ghost, "user", "x").DefaultTimeout());
     }
 
     [Fact]

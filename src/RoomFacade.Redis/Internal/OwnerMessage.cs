@@ -1,38 +1,58 @@
 using System.Globalization;
+using System.Text;
 using StackExchange.Redis;
 
 namespace RoomFacade.Redis;
 
 /// <summary>
-/// The message one server sends to the server holding a connection after changing that connection's rooms:
-/// <c>{op}{idLength}:{id}{room}</c> with op <c>J</c> (joined) or <c>L</c> (left). Length-prefixed, so ids and rooms
-/// may contain any character.
+/// Messages between servers on their <c>{prefix}:srv:{serverId}</c> channels: an operation letter followed by
+/// length-prefixed fields (<c>{length}:{text}</c>), so ids, rooms and values may contain any character.
+/// <list type="bullet">
+/// <item><c>J</c> [id, room] / <c>L</c> [id, room]: another server added/removed one of your connections to/from a room.</item>
+/// <item><c>A</c> [id, name, value] / <c>a</c> [id, name]: another server set/removed an attribute of one of your connections.</item>
+/// <item><c>D</c> [id, requestId, replyServerId]: disconnect your connection, then answer <c>d</c> [requestId, "1"|"0"].</item>
+/// </list>
 /// </summary>
 internal static class OwnerMessage
 {
-    public static RedisValue Format(char operation, string connectionId, string room)
-        => string.Create(CultureInfo.InvariantCulture, $"{operation}{connectionId.Length}:{connectionId}{room}");
-
-    public static bool TryParse(RedisValue value, out char operation, out string connectionId, out string room)
+    public static RedisValue Format(char operation, params string[] fields)
     {
-        operation = default;
-        connectionId = room = string.Empty;
-        var text = (string?)value;
-        if (text is null || text.Length < 3 || (text[0] != 'J' && text[0] != 'L'))
+        var builder = new StringBuilder().Append(operation);
+        foreach (var field in fields)
         {
-            return false;
+            builder.Append(field.Length.ToString(CultureInfo.InvariantCulture)).Append(':').Append(field);
         }
 
-        var colon = text.IndexOf(':', 1);
-        if (colon < 0 || !int.TryParse(text.AsSpan(1, colon - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
-            || colon + 1 + length > text.Length)
+        return builder.ToString();
+    }
+
+    public static bool TryParse(RedisValue value, out char operation, out string[] fields)
+    {
+        operation = default;
+        fields = [];
+        var text = (string?)value;
+        if (string.IsNullOrEmpty(text))
         {
             return false;
         }
 
         operation = text[0];
-        connectionId = text.Substring(colon + 1, length);
-        room = text[(colon + 1 + length)..];
+        var list = new List<string>();
+        var position = 1;
+        while (position < text.Length)
+        {
+            var colon = text.IndexOf(':', position);
+            if (colon < 0 || !int.TryParse(text.AsSpan(position, colon - position), NumberStyles.None, CultureInfo.InvariantCulture, out var length)
+                || colon + 1 + length > text.Length)
+            {
+                return false;
+            }
+
+            list.Add(text.Substring(colon + 1, length));
+            position = colon + 1 + length;
+        }
+
+        fields = [.. list];
         return true;
     }
 }

@@ -29,7 +29,7 @@ internal sealed partial class RedisIndexMaintenanceService(
         {
             var multiplexer = await connection.GetAsync().ConfigureAwait(false);
             _subscription = await multiplexer.GetSubscriber().SubscribeAsync(store.Keys.ServerChannel(store.ServerId)).ConfigureAwait(false);
-            _subscription.OnMessage(message => store.OnOwnerMessageAsync(message.Message));
+            _subscription.OnMessage(message => store.OnServerMessageAsync(message.Message));
             status.Heartbeat(await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false));
             LogStarted(logger, store.ServerId, _options.ServerTimeout, _options.EffectiveHeartbeatInterval);
         }

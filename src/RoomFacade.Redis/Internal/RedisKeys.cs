@@ -9,6 +9,7 @@ namespace RoomFacade.Redis;
 /// {prefix}:{ns:HEX}:c:{connectionId}   SET   rooms of a connection (the catch-all "" included)
 /// {prefix}:{ns:HEX}:r:{room}           SET   connection ids in a room ("" = every connection of the namespace)
 /// {prefix}:{ns:HEX}:rooms              SET   names of the non-empty rooms of the namespace
+/// {prefix}:{ns:HEX}:a:{connectionId}   HASH  attributes of a connection (user id, app data)
 /// {prefix}:{ns:HEX}:owner              HASH  connection id -> id of the server holding it
 /// {prefix}:{ns:HEX}:s:{serverId}       SET   connection ids a server holds in the namespace
 /// {prefix}:{g}:conns                   HASH  connection id -> namespace
@@ -19,7 +20,7 @@ namespace RoomFacade.Redis;
 /// </summary>
 /// <remarks>
 /// Collision-free for any string: every key has exactly one free-text part, always last, after a fixed marker
-/// (<c>c:</c>, <c>r:</c>, <c>s:</c>), so two different (kind, text) pairs never give the same key. The namespace is
+/// (<c>c:</c>, <c>r:</c>, <c>s:</c>, <c>a:</c>), so two different (kind, text) pairs never give the same key. The namespace is
 /// hex-encoded inside the hash tag, so the tag never contains braces and is never empty; the prefix may not contain
 /// braces, so the tag is always the key's first <c>{...}</c>. All keys of a namespace share its hash tag (one cluster
 /// slot), so every script touches one slot.
@@ -52,6 +53,8 @@ internal sealed class RedisKeys
         public RedisKey Connection(string connectionId) => @base + "c:" + connectionId;
 
         public RedisKey Room(string room) => @base + "r:" + room;
+
+        public RedisKey Attributes(string connectionId) => @base + "a:" + connectionId;
 
         public RedisKey Rooms => @base + "rooms";
 

@@ -12,7 +12,7 @@ namespace RoomFacade.Redis;
 /// for its own connections in memory (their namespace and rooms); that truth is what it re-publishes when Redis loses
 /// data, and what it reconciles to after an operation whose outcome Redis could not confirm.
 /// </summary>
-internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, IRoomIndexServers
+internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, IRoomIndexServers, IRemoteConnectionControl
 {
     private const int MaxSyncAttempts = 8;
 
@@ -21,11 +21,14 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LocalConnection> _local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string ConnectionId), byte> _pendingRemovals = new();
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _pendingRequests = new(StringComparer.Ordinal);
+    private readonly LocalConnections? _localConnections;
     private volatile bool _registered;
 
-    public RedisRoomMembershipStore(RedisConnection connection, IOptions<RedisRoomStoreOptions> options, ILogger<RedisRoomMembershipStore> logger)
+    public RedisRoomMembershipStore(RedisConnection connection, IOptions<RedisRoomStoreOptions> options, ILogger<RedisRoomMembershipStore> logger, LocalConnections? localConnections = null)
     {
         _connection = connection;
+        _localConnections = localConnections;
         _options = options.Value;
         _logger = logger;
         Keys = new RedisKeys(_options.KeyPrefix);
@@ -90,7 +93,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         }
     }
 
-    public async Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    public async Task<ConnectionRemoval?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         if (_local.TryRemove(connectionId, out var local))
@@ -99,10 +102,15 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             try
             {
                 local.Removed = true;
-                await RunAsync("remove a connection", db => Task.WhenAll(
-                    SyncAsync(db, local.Namespace, connectionId, ServerId, [], local.Rooms),
-                    db.HashDeleteAsync(Keys.Conns, connectionId)), cancellationToken).ConfigureAwait(false);
-                return true;
+                var rooms = local.Rooms.ToArray();
+                var deleted = await RunAsync("remove a connection", async db =>
+                {
+                    var hashDelete = db.HashDeleteAsync(Keys.Conns, connectionId);
+                    var result = await SyncAsync(db, local.Namespace, connectionId, ServerId, [], rooms).ConfigureAwait(false);
+                    await hashDelete.ConfigureAwait(false);
+                    return result;
+                }, cancellationToken).ConfigureAwait(false);
+                return new ConnectionRemoval(local.Namespace, rooms, deleted);
             }
             catch
             {
@@ -117,8 +125,118 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         }
 
         var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        return ns is not null
-            && await RunAsync("remove a connection", db => RemoveRemoteAsync(db, ns, connectionId, ownerServerId: null), cancellationToken).ConfigureAwait(false);
+        return ns is null
+            ? null
+            : await RunAsync("remove a connection", db => RemoveRemoteAsync(db, ns, connectionId, ownerServerId: null), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<RoomMembership> GetMembershipAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(room);
+        if (_local.TryGetValue(connectionId, out var local))
+        {
+            await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                return local.Removed ? default : new RoomMembership(local.Namespace, local.Rooms.Contains(room));
+            }
+            finally
+            {
+                local.Gate.Release();
+            }
+        }
+
+        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return default;
+        }
+
+        var keys = Keys.For(ns);
+        return await RunAsync("look up a membership", async db =>
+        {
+            var exists = db.KeyExistsAsync(keys.Connection(connectionId));
+            var member = db.SetContainsAsync(keys.Connection(connectionId), room);
+            return await exists.ConfigureAwait(false) ? new RoomMembership(ns, await member.ConfigureAwait(false)) : default;
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> SetConnectionAttributeAsync(string connectionId, string name, string? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(name);
+        if (_local.TryGetValue(connectionId, out var local))
+        {
+            await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                if (local.Removed)
+                {
+                    return false;
+                }
+
+                try
+                {
+                    await RunAsync("set a connection attribute", db => EvalSetAttributeAsync(db, local.Namespace, connectionId, name, value), cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    local.Dirty = true;
+                    RequestReconcile();
+                    throw;
+                }
+                finally
+                {
+                    // The local truth follows the caller's intent; Redis converges to it if the write failed.
+                    local.SetAttribute(name, value);
+                }
+
+                return true;
+            }
+            finally
+            {
+                local.Gate.Release();
+            }
+        }
+
+        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return false;
+        }
+
+        var set = await RunAsync("set a connection attribute", db => EvalSetAttributeAsync(db, ns, connectionId, name, value), cancellationToken).ConfigureAwait(false);
+        if (set)
+        {
+            var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
+            if (!owner.IsNull)
+            {
+                await NotifyAsync((string)owner!, value is null ? OwnerMessage.Format('a', connectionId, name) : OwnerMessage.Format('A', connectionId, name, value)).ConfigureAwait(false);
+            }
+        }
+
+        return set;
+    }
+
+    public async Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var ns = _local.TryGetValue(connectionId, out var local) ? local.Namespace : await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return new Dictionary<string, string>();
+        }
+
+        var entries = await RunAsync("read connection attributes", db => db.HashGetAllAsync(Keys.For(ns).Attributes(connectionId)), cancellationToken).ConfigureAwait(false);
+        return entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+    }
+
+    private async Task<bool> EvalSetAttributeAsync(IDatabase db, string @namespace, string connectionId, string name, string? value)
+    {
+        var keys = Keys.For(@namespace);
+        var result = await db.ScriptEvaluateAsync(RedisScripts.SetAttribute, [keys.Connection(connectionId), keys.Attributes(connectionId)], [name, value ?? string.Empty, value is null ? "0" : "1"]).ConfigureAwait(false);
+        return (int)result == 1;
     }
 
     public async Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
@@ -231,14 +349,15 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
                 }
 
                 _ = join ? local.Rooms.Add(room) : local.Rooms.Remove(room);
-                if ((int)result[0] == -1)
+                var localCode = (int)result[0];
+                if (localCode == -1)
                 {
                     // Redis no longer has this connection (data lost): re-publish it.
                     local.Dirty = true;
                     RequestReconcile();
                 }
 
-                return MembershipChange.Changed;
+                return localCode == 2 ? (join ? MembershipChange.RoomCreated : MembershipChange.RoomDeleted) : MembershipChange.Changed;
             }
             finally
             {
@@ -255,13 +374,14 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 
         var remote = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, ns, connectionId, room, join), cancellationToken).ConfigureAwait(false);
         var code = (int)remote[0];
-        if (code == 1 && remote.Length > 1 && !remote[1].IsNull)
+        if (code >= 1 && remote.Length > 1 && !remote[1].IsNull)
         {
-            await NotifyOwnerAsync((string)remote[1]!, join ? 'J' : 'L', connectionId, room).ConfigureAwait(false);
+            await NotifyAsync((string)remote[1]!, OwnerMessage.Format(join ? 'J' : 'L', connectionId, room)).ConfigureAwait(false);
         }
 
         return code switch
         {
+            2 => join ? MembershipChange.RoomCreated : MembershipChange.RoomDeleted,
             1 => MembershipChange.Changed,
             0 => MembershipChange.Unchanged,
             _ => MembershipChange.UnknownConnection,
@@ -278,54 +398,127 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         return (RedisResult[])result!;
     }
 
-    /// <summary>Tells the server holding a connection that another server changed its rooms, so its truth stays whole.</summary>
-    private async Task NotifyOwnerAsync(string ownerServerId, char operation, string connectionId, string room)
+    /// <summary>Sends a message to another server's channel (a room or attribute change of one of its connections, a request, an answer).</summary>
+    private async Task<bool> NotifyAsync(string serverId, RedisValue message)
     {
-        if (ownerServerId == ServerId)
+        if (serverId == ServerId)
         {
-            return;
+            await OnServerMessageAsync(message).ConfigureAwait(false);
+            return true;
         }
 
         try
         {
             var multiplexer = await _connection.GetAsync().ConfigureAwait(false);
-            await multiplexer.GetSubscriber()
-                .PublishAsync(Keys.ServerChannel(ownerServerId), OwnerMessage.Format(operation, connectionId, room))
-                .WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
+            var receivers = await multiplexer.GetSubscriber().PublishAsync(Keys.ServerChannel(serverId), message).WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
+            return receivers > 0;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
-            LogNotifyFailed(_logger, ownerServerId, connectionId, ex);
+            LogNotifyFailed(_logger, serverId, ex);
+            return false;
         }
     }
 
-    /// <summary>Applies a change another server made to one of this server's connections.</summary>
-    internal async Task OnOwnerMessageAsync(RedisValue message)
+    /// <summary>Handles a message on this server's channel.</summary>
+    internal async Task OnServerMessageAsync(RedisValue message)
     {
-        if (!OwnerMessage.TryParse(message, out var operation, out var connectionId, out var room)
-            || !_local.TryGetValue(connectionId, out var local))
+        if (!OwnerMessage.TryParse(message, out var operation, out var fields))
         {
             return;
         }
 
-        await local.Gate.WaitAsync().ConfigureAwait(false);
+        switch (operation)
+        {
+            case 'J' or 'L' or 'A' or 'a' when fields.Length >= 2 && _local.TryGetValue(fields[0], out var local):
+                await local.Gate.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    if (!local.Removed)
+                    {
+                        switch (operation)
+                        {
+                            case 'J': local.Rooms.Add(fields[1]); break;
+                            case 'L': local.Rooms.Remove(fields[1]); break;
+                            case 'A' when fields.Length == 3: local.SetAttribute(fields[1], fields[2]); break;
+                            case 'a': local.SetAttribute(fields[1], null); break;
+                        }
+                    }
+                }
+                finally
+                {
+                    local.Gate.Release();
+                }
+
+                break;
+
+            case 'D' when fields.Length == 3:
+                // Off the channel's queue: waiting for the disconnect must not hold up other messages (answers among them).
+                _ = Task.Run(async () =>
+                {
+                    var done = false;
+                    try
+                    {
+                        done = _localConnections is not null
+                            && await _localConnections.DisconnectAsync(fields[0], _options.OperationTimeout, CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (TimeoutException ex)
+                    {
+                        LogNotifyFailed(_logger, fields[2], ex);
+                    }
+
+                    await NotifyAsync(fields[2], OwnerMessage.Format('d', fields[1], done ? "1" : "0")).ConfigureAwait(false);
+                });
+                break;
+
+            case 'd' when fields.Length == 2 && _pendingRequests.TryRemove(fields[0], out var pending):
+                pending.TrySetResult(fields[1] == "1");
+                break;
+        }
+    }
+
+    /// <summary>Asks the server holding a connection to disconnect it, and waits for its answer (bounded by the operation timeout).</summary>
+    public async Task<bool> DisconnectRemoteAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (ns is null)
+        {
+            return false;
+        }
+
+        var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
+        if (owner.IsNull)
+        {
+            return false;
+        }
+
+        var requestId = Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingRequests[requestId] = answer;
         try
         {
-            if (!local.Removed)
+            if (!await NotifyAsync((string)owner!, OwnerMessage.Format('D', connectionId, requestId, ServerId)).ConfigureAwait(false))
             {
-                _ = operation == 'J' ? local.Rooms.Add(room) : local.Rooms.Remove(room);
+                return false;
             }
+
+            return await answer.Task.WaitAsync(_options.OperationTimeout * 2, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new RoomIndexException($"Server '{(string)owner!}' did not confirm disconnecting connection '{connectionId}' within {_options.OperationTimeout * 2}.", ex);
         }
         finally
         {
-            local.Gate.Release();
+            _pendingRequests.TryRemove(requestId, out _);
         }
     }
 
     // ---- connection sync, removal, sweeps ----
 
     /// <summary>Sets a connection's rooms in Redis to <paramref name="desired"/> (empty: removes it), retrying when Redis holds rooms not passed.</summary>
-    private async Task SyncAsync(IDatabase db, string @namespace, string connectionId, string serverId, IReadOnlyCollection<string> desired, IEnumerable<string> staleHint)
+    private async Task<string[]> SyncAsync(IDatabase db, string @namespace, string connectionId, string serverId, IReadOnlyCollection<string> desired, IEnumerable<string> staleHint)
     {
         var keys = Keys.For(@namespace);
         var want = desired.ToArray();
@@ -334,31 +527,32 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         for (var attempt = 0; attempt < MaxSyncAttempts; attempt++)
         {
             var staleList = stale.ToArray();
-            var redisKeys = new RedisKey[4 + want.Length + staleList.Length];
+            var redisKeys = new RedisKey[5 + want.Length + staleList.Length];
             var args = new RedisValue[3 + want.Length + staleList.Length];
             redisKeys[0] = keys.Connection(connectionId);
             redisKeys[1] = keys.Rooms;
             redisKeys[2] = keys.Owner;
             redisKeys[3] = keys.Server(serverId);
+            redisKeys[4] = keys.Attributes(connectionId);
             args[0] = connectionId;
             args[1] = serverId;
             args[2] = want.Length;
             for (var i = 0; i < want.Length; i++)
             {
-                redisKeys[4 + i] = keys.Room(want[i]);
+                redisKeys[5 + i] = keys.Room(want[i]);
                 args[3 + i] = want[i];
             }
 
             for (var i = 0; i < staleList.Length; i++)
             {
-                redisKeys[4 + want.Length + i] = keys.Room(staleList[i]);
+                redisKeys[5 + want.Length + i] = keys.Room(staleList[i]);
                 args[3 + want.Length + i] = staleList[i];
             }
 
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Sync, redisKeys, args).ConfigureAwait(false))!;
             if ((int)result[0] == 1)
             {
-                return;
+                return [.. result.Skip(1).Select(r => (string)r!)];
             }
 
             foreach (var room in result.Skip(1))
@@ -371,14 +565,14 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     }
 
     /// <summary>Removes a connection this server does not hold (sweeps, pending clean-ups). Idempotent.</summary>
-    private async Task<bool> RemoveRemoteAsync(IDatabase db, string @namespace, string connectionId, string? ownerServerId)
+    private async Task<ConnectionRemoval?> RemoveRemoteAsync(IDatabase db, string @namespace, string connectionId, string? ownerServerId)
     {
         var keys = Keys.For(@namespace);
         var owner = ownerServerId ?? (string?)await db.HashGetAsync(keys.Owner, connectionId).ConfigureAwait(false) ?? ServerId;
-        var rooms = await db.SetMembersAsync(keys.Connection(connectionId)).ConfigureAwait(false);
-        await SyncAsync(db, @namespace, connectionId, owner, [], rooms.Select(r => (string)r!)).ConfigureAwait(false);
+        var rooms = ToStrings(await db.SetMembersAsync(keys.Connection(connectionId)).ConfigureAwait(false));
+        var deleted = await SyncAsync(db, @namespace, connectionId, owner, [], rooms).ConfigureAwait(false);
         await db.HashDeleteAsync(Keys.Conns, connectionId).ConfigureAwait(false);
-        return rooms.Length > 0;
+        return rooms.Length > 0 ? new ConnectionRemoval(@namespace, rooms, deleted) : null;
     }
 
     /// <summary>Records this server's heartbeat. Returns true when Redis did not hold its registration (lost or swept).</summary>
@@ -442,10 +636,21 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             }
 
             var rooms = local.Rooms.ToArray();
-            await RunAsync("re-publish a connection", db => Task.WhenAll(
-                SyncAsync(db, local.Namespace, connectionId, ServerId, rooms, []),
-                db.HashSetAsync(Keys.Conns, connectionId, local.Namespace),
-                db.SetAddAsync(Keys.Namespaces, local.Namespace)), cancellationToken).ConfigureAwait(false);
+            var attributes = local.Attributes?.Select(a => new HashEntry(a.Key, a.Value)).ToArray() ?? [];
+            var keys = Keys.For(local.Namespace);
+            await RunAsync("re-publish a connection", async db =>
+            {
+                var conns = db.HashSetAsync(Keys.Conns, connectionId, local.Namespace);
+                var namespaces = db.SetAddAsync(Keys.Namespaces, local.Namespace);
+                await SyncAsync(db, local.Namespace, connectionId, ServerId, rooms, []).ConfigureAwait(false);
+                await db.KeyDeleteAsync(keys.Attributes(connectionId)).ConfigureAwait(false);
+                if (attributes.Length > 0)
+                {
+                    await db.HashSetAsync(keys.Attributes(connectionId), attributes).ConfigureAwait(false);
+                }
+
+                await Task.WhenAll(conns, namespaces).ConfigureAwait(false);
+            }, cancellationToken).ConfigureAwait(false);
             local.Dirty = false;
             return true;
         }
@@ -478,7 +683,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
                 var ids = await RunAsync("list a dead server's connections", db => db.SetMembersAsync(Keys.For(ns).Server(serverId)), cancellationToken).ConfigureAwait(false);
                 foreach (var id in ids)
                 {
-                    if (await RunAsync("sweep a connection", db => RemoveRemoteAsync(db, ns, id!, serverId), cancellationToken).ConfigureAwait(false))
+                    if (await RunAsync("sweep a connection", db => RemoveRemoteAsync(db, ns, id!, serverId), cancellationToken).ConfigureAwait(false) is not null)
                     {
                         connections++;
                     }
@@ -568,8 +773,8 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         return result;
     }
 
-    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Could not tell server {ServerId} about a room change of its connection {ConnectionId}; it will learn it when it re-publishes.")]
-    private static partial void LogNotifyFailed(ILogger logger, string serverId, string connectionId, Exception exception);
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "A message to or from server {ServerId} failed (a change to one of its connections, or a disconnect request).")]
+    private static partial void LogNotifyFailed(ILogger logger, string serverId, Exception exception);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Swept dead server {ServerId}: {Connections} connection(s) removed from the room index.")]
     private static partial void LogSwept(ILogger logger, string serverId, int connections);
@@ -580,7 +785,20 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         public readonly string Namespace = @namespace;
         public readonly HashSet<string> Rooms = new(StringComparer.Ordinal) { string.Empty };
         public readonly SemaphoreSlim Gate = new(1, 1);
+        public Dictionary<string, string>? Attributes;
         public volatile bool Removed;
         public volatile bool Dirty;
+
+        public void SetAttribute(string name, string? value)
+        {
+            if (value is null)
+            {
+                Attributes?.Remove(name);
+            }
+            else
+            {
+                (Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = value;
+            }
+        }
     }
 }

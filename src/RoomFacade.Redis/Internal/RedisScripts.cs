@@ -9,14 +9,15 @@ internal static class RedisScripts
     /// <summary>
     /// Adds a connection to a room, if the connection exists.
     /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms, [4] owner. ARGV: [1] id, [2] room.
-    /// Returns {1 | 0 | -1, ownerServerId?}: 1 added, 0 already a member, -1 connection unknown (nothing changed).
+    /// Returns {code, ownerServerId?}: 2 added and the room created, 1 added, 0 already a member, -1 connection unknown
+    /// (nothing changed).
     /// </summary>
     public const string Join = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
         local added = redis.call('SADD', KEYS[1], ARGV[2])
         if added == 1 then
           redis.call('SADD', KEYS[2], ARGV[1])
-          redis.call('SADD', KEYS[3], ARGV[2])
+          added = added + redis.call('SADD', KEYS[3], ARGV[2])
         end
         return {added, redis.call('HGET', KEYS[4], ARGV[1])}
         """;
@@ -24,16 +25,29 @@ internal static class RedisScripts
     /// <summary>
     /// Removes a connection from a room, if the connection exists; an emptied room leaves the room list.
     /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms, [4] owner. ARGV: [1] id, [2] room.
-    /// Returns {1 | 0 | -1, ownerServerId?}: 1 removed, 0 was not a member, -1 connection unknown.
+    /// Returns {code, ownerServerId?}: 2 removed and the room deleted, 1 removed, 0 was not a member, -1 connection unknown.
     /// </summary>
     public const string Leave = """
         if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
         local removed = redis.call('SREM', KEYS[1], ARGV[2])
         if removed == 1 then
           redis.call('SREM', KEYS[2], ARGV[1])
-          if redis.call('SCARD', KEYS[2]) == 0 then redis.call('SREM', KEYS[3], ARGV[2]) end
+          if redis.call('SCARD', KEYS[2]) == 0 then
+            redis.call('SREM', KEYS[3], ARGV[2])
+            removed = 2
+          end
         end
         return {removed, redis.call('HGET', KEYS[4], ARGV[1])}
+        """;
+
+    /// <summary>
+    /// Sets or removes one attribute of a connection, if the connection exists.
+    /// KEYS: [1] c:{id}, [2] a:{id}. ARGV: [1] name, [2] value, [3] '1' to set, '0' to remove. Returns 1, or 0 when unknown.
+    /// </summary>
+    public const string SetAttribute = """
+        if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+        if ARGV[3] == '1' then redis.call('HSET', KEYS[2], ARGV[1], ARGV[2]) else redis.call('HDEL', KEYS[2], ARGV[1]) end
+        return 1
         """;
 
     /// <summary>
@@ -41,9 +55,11 @@ internal static class RedisScripts
     /// list is empty (disconnect, sweep). Rooms it must leave are passed by the caller (their keys must be in KEYS);
     /// when the stored list holds rooms the caller did not pass, nothing changes and those rooms are returned so the
     /// caller can retry with their keys.
-    /// KEYS: [1] c:{id}, [2] rooms, [3] owner, [4] s:{serverId}, [5 .. 4+n] r:{desired room}, [5+n ..] r:{stale room}.
+    /// KEYS: [1] c:{id}, [2] rooms, [3] owner, [4] s:{serverId}, [5] a:{id}, [6 .. 5+n] r:{desired room},
+    /// [6+n ..] r:{stale room}.
     /// ARGV: [1] id, [2] serverId, [3] n, [4 .. 3+n] desired rooms, [4+n ..] stale rooms (same order as their keys).
-    /// Returns {1} when applied, {0, room, ...} when unlisted stale rooms were found (nothing changed).
+    /// Returns {1, deleted room, ...} when applied (the rooms that became empty), {0, room, ...} when unlisted stale
+    /// rooms were found (nothing changed).
     /// </summary>
     public const string Sync = """
         local id = ARGV[1]
@@ -51,36 +67,40 @@ internal static class RedisScripts
         local desired = {}
         for i = 1, n do desired[ARGV[3 + i]] = true end
         local stale = {}
-        for i = 4 + n, #ARGV do stale[ARGV[i]] = KEYS[i + 1] end
+        for i = 4 + n, #ARGV do stale[ARGV[i]] = KEYS[i + 2] end
         local current = redis.call('SMEMBERS', KEYS[1])
         local unlisted = {0}
         for _, room in ipairs(current) do
           if not desired[room] and not stale[room] then table.insert(unlisted, room) end
         end
         if #unlisted > 1 then return unlisted end
+        local result = {1}
         for _, room in ipairs(current) do
           if not desired[room] then
             local key = stale[room]
             redis.call('SREM', KEYS[1], room)
             redis.call('SREM', key, id)
-            if redis.call('SCARD', key) == 0 then redis.call('SREM', KEYS[2], room) end
+            if redis.call('SCARD', key) == 0 then
+              redis.call('SREM', KEYS[2], room)
+              table.insert(result, room)
+            end
           end
         end
         if n == 0 then
-          redis.call('DEL', KEYS[1])
+          redis.call('DEL', KEYS[1], KEYS[5])
           redis.call('SREM', KEYS[4], id)
           redis.call('HDEL', KEYS[3], id)
-          return {1}
+          return result
         end
         for i = 1, n do
           local room = ARGV[3 + i]
           redis.call('SADD', KEYS[1], room)
-          redis.call('SADD', KEYS[4 + i], id)
+          redis.call('SADD', KEYS[5 + i], id)
           redis.call('SADD', KEYS[2], room)
         end
         redis.call('SADD', KEYS[4], id)
         redis.call('HSET', KEYS[3], id, ARGV[2])
-        return {1}
+        return result
         """;
 
     /// <summary>

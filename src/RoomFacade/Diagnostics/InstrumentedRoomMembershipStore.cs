@@ -11,8 +11,17 @@ internal sealed class InstrumentedRoomMembershipStore(IRoomMembershipStore inner
     public Task AddConnectionAsync(string @namespace, string connectionId, CancellationToken cancellationToken = default)
         => Measure("connect", () => inner.AddConnectionAsync(@namespace, connectionId, cancellationToken));
 
-    public Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    public Task<ConnectionRemoval?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
         => Measure("disconnect", () => inner.RemoveConnectionAsync(connectionId, cancellationToken));
+
+    public Task<RoomMembership> GetMembershipAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+        => Measure("membership", () => inner.GetMembershipAsync(connectionId, room, cancellationToken));
+
+    public Task<bool> SetConnectionAttributeAsync(string connectionId, string name, string? value, CancellationToken cancellationToken = default)
+        => Measure("set_attribute", () => inner.SetConnectionAttributeAsync(connectionId, name, value, cancellationToken));
+
+    public Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default)
+        => Measure("attributes", () => inner.GetConnectionAttributesAsync(connectionId, cancellationToken));
 
     public Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
         => Measure("lookup", () => inner.GetNamespaceAsync(connectionId, cancellationToken));

@@ -6,13 +6,13 @@ using RoomFacade.Stores;
 namespace RoomFacade;
 
 /// <summary>
-/// Puts each connection of a registered hub into its namespace's catch-all room before the hub's
-/// <c>OnConnectedAsync</c> runs, and removes all its memberships after <c>OnDisconnectedAsync</c> — for any hub,
-/// no base class required. Hubs that are not registered as namespaces pass through untouched.
+/// Puts each connection of a registered hub into its namespace's catch-all room (and the SignalR group of its own id)
+/// before the hub's <c>OnConnectedAsync</c> runs, and removes all its memberships after <c>OnDisconnectedAsync</c> —
+/// for any hub, no base class required. Hubs that are not registered as namespaces pass through untouched.
 /// </summary>
 internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, RoomManager manager, ILogger<RoomLifetimeHubFilter> logger, RoomFacadeMetrics? metrics = null) : IHubFilter
 {
-    private readonly IRoomMembershipStore store = manager.Store;
+    private readonly IRoomMembershipStore _store = manager.Store;
 
     public async Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
     {
@@ -23,11 +23,24 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
             return;
         }
 
-        var connectionId = context.Context.ConnectionId;
-        await store.AddConnectionAsync(ns, connectionId, context.Context.ConnectionAborted).ConfigureAwait(false);
+        var caller = context.Context;
+        var connectionId = caller.ConnectionId;
+        if (manager.OwnIdRooms)
+        {
+            // Socket.IO v4: every connection is in the room named by its id (io.to(socket.id)).
+            await registry.Get(ns).Groups.AddToGroupAsync(connectionId, connectionId, caller.ConnectionAborted).ConfigureAwait(false);
+        }
+
+        await _store.AddConnectionAsync(ns, connectionId, caller.ConnectionAborted).ConfigureAwait(false);
+        manager.LocalConnections.Add(caller, ns);
         metrics?.Connected(ns);
         try
         {
+            if (caller.UserIdentifier is { } user)
+            {
+                await _store.SetConnectionAttributeAsync(connectionId, RoomSocket.UserAttribute, user, caller.ConnectionAborted).ConfigureAwait(false);
+            }
+
             await next(context).ConfigureAwait(false);
         }
         catch
@@ -59,11 +72,19 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
         metrics?.Disconnected(@namespace);
         try
         {
-            await store.RemoveConnectionAsync(connectionId, CancellationToken.None).ConfigureAwait(false);
+            var removal = await _store.RemoveConnectionAsync(connectionId, CancellationToken.None).ConfigureAwait(false);
+            if (removal is not null)
+            {
+                manager.OnConnectionRemoved(connectionId, removal);
+            }
         }
         catch (Exception ex)
         {
             LogRemoveFailed(logger, connectionId, ex);
+        }
+        finally
+        {
+            manager.LocalConnections.Remove(connectionId);
         }
     }
 

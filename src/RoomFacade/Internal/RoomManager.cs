@@ -8,25 +8,54 @@ using RoomFacade.Stores;
 namespace RoomFacade;
 
 /// <summary>The implementation of <see cref="IRoomManager"/>: SignalR groups and the index, in lock-step.</summary>
-internal sealed partial class RoomManager : IRoomManager
+internal sealed partial class RoomManager : IRoomManager, IRoomEvents
 {
+    /// <summary>How long a disconnect waits for the connection's clean-up to finish.</summary>
+    internal static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(15);
+
     private readonly NamespaceRegistry _registry;
     private readonly ILogger _logger;
     private readonly RoomFacadeMetrics? _metrics;
+    private readonly IRoomMembershipStore _rawStore;
+    private readonly ConnectionLocks _locks = new();
+    private readonly IRoomJoinAuthorizer[] _authorizers;
 
-    public RoomManager(IRoomMembershipStore store, NamespaceRegistry registry, IOptions<RoomFacadeOptions> options, ILogger<RoomManager>? logger = null, RoomFacadeMetrics? metrics = null)
+    public RoomManager(
+        IRoomMembershipStore store,
+        NamespaceRegistry registry,
+        IOptions<RoomFacadeOptions> options,
+        ILogger<RoomManager>? logger = null,
+        RoomFacadeMetrics? metrics = null,
+        LocalConnections? localConnections = null,
+        IEnumerable<IRoomJoinAuthorizer>? authorizers = null)
     {
+        _rawStore = store;
         _metrics = metrics;
         Store = metrics is null ? store : new InstrumentedRoomMembershipStore(store, metrics);
         _registry = registry;
         MaxRoomNameLength = options.Value.MaxRoomNameLength;
+        OwnIdRooms = options.Value.OwnIdRooms;
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        LocalConnections = localConnections ?? new LocalConnections();
+        _authorizers = authorizers?.ToArray() ?? [];
         Manager = new RoomManagerView(this);
     }
 
+    public event EventHandler<RoomEventArgs>? RoomCreated;
+
+    public event EventHandler<RoomEventArgs>? RoomDeleted;
+
+    public event EventHandler<RoomEventArgs>? Joined;
+
+    public event EventHandler<RoomEventArgs>? Left;
+
     public IRoomMembershipStore Store { get; }
 
+    public LocalConnections LocalConnections { get; }
+
     public int MaxRoomNameLength { get; }
+
+    public bool OwnIdRooms { get; }
 
     public IReadOnlyList<string> Namespaces => _registry.Names;
 
@@ -40,21 +69,52 @@ internal sealed partial class RoomManager : IRoomManager
     {
         ArgumentNullException.ThrowIfNull(hub);
         var binding = _registry.GetByHub(hub.GetType());
-        return new RoomSocket(this, binding, hub.Context.ConnectionId);
+        return new RoomSocket(this, binding, hub.Context.ConnectionId, hub.Context);
     }
 
     public async Task<RoomSocket> GetSocketAsync(string connectionId, CancellationToken cancellationToken = default)
     {
         NamespaceNames.ValidateConnectionId(connectionId);
         var ns = await GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        return new RoomSocket(this, _registry.Get(ns), connectionId);
+        return new RoomSocket(this, _registry.Get(ns), connectionId, LocalConnections.TryGet(connectionId, out var context) ? context : null);
     }
 
-    public async Task JoinAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+    internal NamespaceBinding Binding(string @namespace) => _registry.Get(@namespace);
+
+    public Task JoinAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+        => JoinCoreAsync(connectionId, room, caller: null, cancellationToken);
+
+    /// <summary>A join; with <paramref name="caller"/> (a hub method's own connection) the join authorizers are consulted first.</summary>
+    internal async Task JoinCoreAsync(string connectionId, string room, HubCallerContext? caller, CancellationToken cancellationToken)
     {
         NamespaceNames.ValidateConnectionId(connectionId);
         NamespaceNames.ValidateRoom(room, MaxRoomNameLength, allowCatchAll: false);
-        var ns = await GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        ValidateNotOwnRoom(connectionId, room);
+        using var _ = await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false);
+
+        var membership = await Store.GetMembershipAsync(connectionId, room, cancellationToken).ConfigureAwait(false);
+        if (membership.Namespace is not { } ns || !_registry.IsRegistered(ns))
+        {
+            throw new UnknownConnectionException(connectionId);
+        }
+
+        if (caller is not null && _authorizers.Length > 0)
+        {
+            var context = new RoomJoinContext(connectionId, caller.User, ns, room);
+            foreach (var authorizer in _authorizers)
+            {
+                if (!await authorizer.AuthorizeJoinAsync(context, cancellationToken).ConfigureAwait(false))
+                {
+                    throw new HubException($"Joining room '{room}' was refused by the application's join authorization.");
+                }
+            }
+        }
+
+        if (membership.IsMember)
+        {
+            return; // already in: SignalR delivers to it, the index lists it — nothing to do
+        }
+
         var groups = _registry.Get(ns).Groups;
 
         // SignalR first: the index must never list a connection SignalR would not deliver to.
@@ -67,6 +127,8 @@ internal sealed partial class RoomManager : IRoomManager
         catch (Exception ex)
         {
             LogIndexFailed(_logger, "join", connectionId, room, ex);
+
+            // The connection was not a member before (checked under the per-connection lock): undo the group add.
             await RollBackGroupAsync(groups, connectionId, room).ConfigureAwait(false);
             if (ex is OperationCanceledException or RoomIndexException)
             {
@@ -83,10 +145,16 @@ internal sealed partial class RoomManager : IRoomManager
             throw new UnknownConnectionException(connectionId);
         }
 
-        if (change == MembershipChange.Changed)
+        if (change.IsChange())
         {
             _metrics?.Joined(ns);
             LogJoined(_logger, connectionId, ns, room);
+            if (change == MembershipChange.RoomCreated)
+            {
+                Raise(RoomCreated, new RoomEventArgs(ns, room, null));
+            }
+
+            Raise(Joined, new RoomEventArgs(ns, room, connectionId));
         }
     }
 
@@ -94,6 +162,9 @@ internal sealed partial class RoomManager : IRoomManager
     {
         NamespaceNames.ValidateConnectionId(connectionId);
         NamespaceNames.ValidateRoom(room, MaxRoomNameLength, allowCatchAll: false);
+        ValidateNotOwnRoom(connectionId, room);
+        using var _ = await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false);
+
         var ns = await GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
         var groups = _registry.Get(ns).Groups;
 
@@ -123,21 +194,70 @@ internal sealed partial class RoomManager : IRoomManager
         {
             await groups.RemoveFromGroupAsync(connectionId, room, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception ex)
         {
-            if (change == MembershipChange.Changed)
+            if (change.IsChange())
             {
                 // SignalR still delivers: list the membership again so that the index stays truthful.
-                await Store.AddToRoomAsync(connectionId, room, CancellationToken.None).ConfigureAwait(false);
+                try
+                {
+                    await Store.AddToRoomAsync(connectionId, room, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception restoreError)
+                {
+                    LogRollbackFailed(_logger, connectionId, room, restoreError);
+                }
+            }
+
+            if (ex is OperationCanceledException)
+            {
+                throw;
             }
 
             throw;
         }
 
-        if (change == MembershipChange.Changed)
+        if (change.IsChange())
         {
             _metrics?.Left(ns);
             LogLeft(_logger, connectionId, ns, room);
+            Raise(Left, new RoomEventArgs(ns, room, connectionId));
+            if (change == MembershipChange.RoomDeleted)
+            {
+                Raise(RoomDeleted, new RoomEventArgs(ns, room, null));
+            }
+        }
+    }
+
+    /// <summary>Disconnects a connection wherever it lives; returns once its clean-up is done. False when no server holds it.</summary>
+    internal async Task<bool> DisconnectAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        if (await LocalConnections.DisconnectAsync(connectionId, DisconnectTimeout, cancellationToken).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        return _rawStore is IRemoteConnectionControl remote
+            && await remote.DisconnectRemoteAsync(connectionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Raises the leave/delete events of a disconnected connection (called by the lifetime filter).</summary>
+    internal void OnConnectionRemoved(string connectionId, ConnectionRemoval removal)
+    {
+        foreach (var room in removal.Rooms)
+        {
+            if (room.Length > 0)
+            {
+                Raise(Left, new RoomEventArgs(removal.Namespace, room, connectionId));
+            }
+        }
+
+        foreach (var room in removal.DeletedRooms)
+        {
+            if (room.Length > 0)
+            {
+                Raise(RoomDeleted, new RoomEventArgs(removal.Namespace, room, null));
+            }
         }
     }
 
@@ -163,10 +283,54 @@ internal sealed partial class RoomManager : IRoomManager
     internal Task<IReadOnlyCollection<string>> GetMembersCoreAsync(string @namespace, string room, CancellationToken cancellationToken)
         => Store.GetMembersAsync(@namespace, room, cancellationToken);
 
+    /// <summary>
+    /// The members of a room in the v4 sense: its index members, plus the connection itself when the name is the id of
+    /// a connection of this namespace (its own-id room).
+    /// </summary>
+    internal async Task<IReadOnlyCollection<string>> GetRoomMembersV4Async(string @namespace, string room, CancellationToken cancellationToken)
+    {
+        var members = await Store.GetMembersAsync(@namespace, room, cancellationToken).ConfigureAwait(false);
+        if (!OwnIdRooms || room.Length == 0 || members.Contains(room))
+        {
+            return members;
+        }
+
+        var owner = LocalConnections.Contains(room) ? @namespace : await Store.GetNamespaceAsync(room, cancellationToken).ConfigureAwait(false);
+        return owner == @namespace ? [.. members, room] : members;
+    }
+
     internal async Task<string> GetNamespaceOrThrowAsync(string connectionId, CancellationToken cancellationToken)
     {
         var ns = await Store.GetNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
         return ns is null || !_registry.IsRegistered(ns) ? throw new UnknownConnectionException(connectionId) : ns;
+    }
+
+    private void ValidateNotOwnRoom(string connectionId, string room)
+    {
+        if (OwnIdRooms && string.Equals(connectionId, room, StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A connection is always in the room named by its own id; that room cannot be joined or left.", nameof(room));
+        }
+    }
+
+    private void Raise(EventHandler<RoomEventArgs>? handler, RoomEventArgs args)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        foreach (var single in handler.GetInvocationList().Cast<EventHandler<RoomEventArgs>>())
+        {
+            try
+            {
+                single(this, args);
+            }
+            catch (Exception ex)
+            {
+                LogEventHandlerFailed(_logger, args.Room, ex);
+            }
+        }
     }
 
     private async Task RollBackGroupAsync(IGroupManager groups, string connectionId, string room)
@@ -190,6 +354,9 @@ internal sealed partial class RoomManager : IRoomManager
     [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "The room index failed to {Operation} connection {ConnectionId} / room '{Room}'.")]
     private static partial void LogIndexFailed(ILogger logger, string operation, string connectionId, string room, Exception exception);
 
-    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Rolling back the SignalR group add of connection {ConnectionId} to room '{Room}' failed.")]
+    [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Rolling back a membership change of connection {ConnectionId} / room '{Room}' failed.")]
     private static partial void LogRollbackFailed(ILogger logger, string connectionId, string room, Exception exception);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "A room event handler failed (room '{Room}').")]
+    private static partial void LogEventHandlerFailed(ILogger logger, string room, Exception exception);
 }

@@ -23,16 +23,22 @@ public interface IRoomMembershipStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task AddConnectionAsync(string @namespace, string connectionId, CancellationToken cancellationToken = default);
 
-    /// <summary>Removes a connection and every membership it holds; rooms left empty disappear.</summary>
+    /// <summary>Removes a connection, its attributes and every membership it holds; rooms left empty disappear.</summary>
     /// <param name="connectionId">The SignalR connection id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns><see langword="true"/> when the connection was known.</returns>
-    Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default);
+    /// <returns>What was removed, or <see langword="null"/> when the connection was not known.</returns>
+    Task<ConnectionRemoval?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default);
 
     /// <summary>The namespace of a known connection, or <see langword="null"/> when the connection is unknown.</summary>
     /// <param name="connectionId">The SignalR connection id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>The namespace of a connection and whether it is in <paramref name="room"/>, in one look-up.</summary>
+    /// <param name="connectionId">The SignalR connection id.</param>
+    /// <param name="room">The room name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<RoomMembership> GetMembershipAsync(string connectionId, string room, CancellationToken cancellationToken = default);
 
     /// <summary>Adds a known connection to a room of its namespace, atomically with respect to its removal.</summary>
     /// <param name="connectionId">The SignalR connection id.</param>
@@ -61,12 +67,36 @@ public interface IRoomMembershipStore
     /// <param name="namespace">The namespace.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default);
+
+    /// <summary>Sets (or, with a null value, removes) a named attribute of a known connection, such as its user id or app data.</summary>
+    /// <param name="connectionId">The SignalR connection id.</param>
+    /// <param name="name">The attribute name.</param>
+    /// <param name="value">The value; <see langword="null"/> removes the attribute.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><see langword="false"/> when the connection is not known (nothing stored).</returns>
+    Task<bool> SetConnectionAttributeAsync(string connectionId, string name, string? value, CancellationToken cancellationToken = default);
+
+    /// <summary>The attributes of a connection (empty when it has none or is not known).</summary>
+    /// <param name="connectionId">The SignalR connection id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default);
 }
+
+/// <summary>What <see cref="IRoomMembershipStore.RemoveConnectionAsync"/> removed.</summary>
+/// <param name="Namespace">The connection's namespace.</param>
+/// <param name="Rooms">Every room the connection was in, the catch-all <c>""</c> included.</param>
+/// <param name="DeletedRooms">The rooms that became empty and disappeared.</param>
+public sealed record ConnectionRemoval(string Namespace, IReadOnlyCollection<string> Rooms, IReadOnlyCollection<string> DeletedRooms);
+
+/// <summary>A connection's namespace and its membership of one room.</summary>
+/// <param name="Namespace">The namespace, or <see langword="null"/> when the connection is not known.</param>
+/// <param name="IsMember">Whether the connection is in the room.</param>
+public readonly record struct RoomMembership(string? Namespace, bool IsMember);
 
 /// <summary>The outcome of a membership change in an <see cref="IRoomMembershipStore"/>.</summary>
 public enum MembershipChange
 {
-    /// <summary>The membership was added or removed.</summary>
+    /// <summary>The membership was added or removed; the room existed before and still exists.</summary>
     Changed,
 
     /// <summary>Nothing to do: the connection was already in the room (join) or was not in it (leave).</summary>
@@ -74,4 +104,18 @@ public enum MembershipChange
 
     /// <summary>The connection is not known to the store (never connected, or already disconnected).</summary>
     UnknownConnection,
+
+    /// <summary>The membership was added and the connection is the room's first member: the room was created.</summary>
+    RoomCreated,
+
+    /// <summary>The membership was removed and the connection was the room's last member: the room was deleted.</summary>
+    RoomDeleted,
+}
+
+/// <summary>Helpers for <see cref="MembershipChange"/>.</summary>
+public static class MembershipChangeExtensions
+{
+    /// <summary>Whether the membership was added or removed (<see cref="MembershipChange.Changed"/>, <see cref="MembershipChange.RoomCreated"/> or <see cref="MembershipChange.RoomDeleted"/>).</summary>
+    /// <param name="change">The outcome.</param>
+    public static bool IsChange(this MembershipChange change) => change is MembershipChange.Changed or MembershipChange.RoomCreated or MembershipChange.RoomDeleted;
 }

@@ -42,12 +42,12 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
         return Task.CompletedTask;
     }
 
-    public Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    public Task<ConnectionRemoval?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         if (!_connections.TryGetValue(connectionId, out var state))
         {
-            return Task.FromResult(false);
+            return Task.FromResult<ConnectionRemoval?>(null);
         }
 
         var ns = state.Namespace;
@@ -55,20 +55,86 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
         {
             if (state.Removed)
             {
-                return Task.FromResult(false);
+                return Task.FromResult<ConnectionRemoval?>(null);
             }
 
             state.Removed = true;
-            foreach (var room in state.Rooms)
+            var rooms = state.Rooms.ToArray();
+            var deleted = new List<string>();
+            foreach (var room in rooms)
             {
-                ns.RemoveMember(room, connectionId);
+                if (ns.RemoveMember(room, connectionId))
+                {
+                    deleted.Add(room);
+                }
             }
 
             state.Rooms.Clear();
+            state.Attributes = null;
             _connections.TryRemove(new KeyValuePair<string, ConnectionState>(connectionId, state));
+            return Task.FromResult<ConnectionRemoval?>(new ConnectionRemoval(ns.Name, rooms, deleted));
+        }
+    }
+
+    public Task<RoomMembership> GetMembershipAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(room);
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Task.FromResult(default(RoomMembership));
         }
 
-        return Task.FromResult(true);
+        lock (state.Namespace.Lock)
+        {
+            return Task.FromResult(state.Removed ? default : new RoomMembership(state.Namespace.Name, state.Rooms.Contains(room)));
+        }
+    }
+
+    public Task<bool> SetConnectionAttributeAsync(string connectionId, string name, string? value, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(name);
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Task.FromResult(false);
+        }
+
+        lock (state.Namespace.Lock)
+        {
+            if (state.Removed)
+            {
+                return Task.FromResult(false);
+            }
+
+            if (value is null)
+            {
+                state.Attributes?.Remove(name);
+            }
+            else
+            {
+                (state.Attributes ??= new Dictionary<string, string>(StringComparer.Ordinal))[name] = value;
+            }
+
+            return Task.FromResult(true);
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        IReadOnlyDictionary<string, string> empty = new Dictionary<string, string>();
+        if (!_connections.TryGetValue(connectionId, out var state))
+        {
+            return Task.FromResult(empty);
+        }
+
+        lock (state.Namespace.Lock)
+        {
+            return Task.FromResult(state.Removed || state.Attributes is null
+                ? empty
+                : (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(state.Attributes, StringComparer.Ordinal));
+        }
     }
 
     public Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
@@ -99,10 +165,8 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
                 return Task.FromResult(MembershipChange.Unchanged);
             }
 
-            ns.AddMember(room, connectionId);
+            return Task.FromResult(ns.AddMember(room, connectionId) ? MembershipChange.RoomCreated : MembershipChange.Changed);
         }
-
-        return Task.FromResult(MembershipChange.Changed);
     }
 
     public Task<MembershipChange> RemoveFromRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
@@ -127,10 +191,8 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
                 return Task.FromResult(MembershipChange.Unchanged);
             }
 
-            ns.RemoveMember(room, connectionId);
+            return Task.FromResult(ns.RemoveMember(room, connectionId) ? MembershipChange.RoomDeleted : MembershipChange.Changed);
         }
-
-        return Task.FromResult(MembershipChange.Changed);
     }
 
     public Task<IReadOnlyCollection<string>> GetMembersAsync(string @namespace, string room, CancellationToken cancellationToken = default)
@@ -199,32 +261,41 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
         public readonly string Name = name;
         public readonly Dictionary<string, HashSet<string>> Rooms = new(StringComparer.Ordinal);
 
-        public void AddMember(string room, string connectionId)
+        /// <summary>Adds a member; true when this created the room.</summary>
+        public bool AddMember(string room, string connectionId)
         {
+            var created = false;
             if (!Rooms.TryGetValue(room, out var members))
             {
                 members = new HashSet<string>(StringComparer.Ordinal);
                 Rooms.Add(room, members);
                 Interlocked.Increment(ref counts.Rooms);
+                created = true;
             }
 
             if (members.Add(connectionId))
             {
                 Interlocked.Increment(ref counts.Memberships);
             }
+
+            return created;
         }
 
-        public void RemoveMember(string room, string connectionId)
+        /// <summary>Removes a member; true when this deleted the room (empty rooms are pruned).</summary>
+        public bool RemoveMember(string room, string connectionId)
         {
             if (Rooms.TryGetValue(room, out var members) && members.Remove(connectionId))
             {
                 Interlocked.Decrement(ref counts.Memberships);
                 if (members.Count == 0)
                 {
-                    Rooms.Remove(room); // empty rooms are pruned
+                    Rooms.Remove(room);
                     Interlocked.Decrement(ref counts.Rooms);
+                    return true;
                 }
             }
+
+            return false;
         }
     }
 
@@ -232,6 +303,7 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
     {
         public readonly NamespaceState Namespace = ns;
         public readonly HashSet<string> Rooms = new(StringComparer.Ordinal);
+        public Dictionary<string, string>? Attributes;
         public bool Removed;
     }
 }

@@ -544,8 +544,8 @@ public sealed class RoomApiEndToEndTests
     [Fact]
     public async Task Failed_duplicate_join_does_not_silence_an_existing_member()
     {
-        // a is in "room"; a second Subscribe("room") fails in the index. a is still listed in "room", so it must
-        // still receive what is sent to "room".
+        // a is in "room"; a second Subscribe("room") while the index cannot add anything succeeds without touching
+        // the index or SignalR (a is already a member), and a still receives what is sent to "room".
         var store = new FaultyStore();
         await using var server = await StartAsync(builder => builder.Services.AddSingleton<IRoomMembershipStore>(store));
         await using var clients = new ClientSet();
@@ -554,7 +554,7 @@ public sealed class RoomApiEndToEndTests
         await a.InvokeAsync("Subscribe", "room");
         store.AddToRoomFailure = new InvalidOperationException("index blip");
 
-        await Assert.ThrowsAsync<HubException>(() => a.InvokeAsync("Subscribe", "room")).DefaultTimeout();
+        await a.InvokeAsync("Subscribe", "room");
 
         store.AddToRoomFailure = null;
         Assert.Equal([a.Id], await GetClientsAsync(b, "room"));

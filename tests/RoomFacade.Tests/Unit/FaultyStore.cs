@@ -14,7 +14,7 @@ internal sealed class FaultyStore : IRoomMembershipStore
     /// <summary>When set, <see cref="RemoveFromRoomAsync"/> throws it (after doing nothing).</summary>
     public Exception? RemoveFromRoomFailure { get; set; }
 
-    /// <summary>When set, runs after <see cref="GetNamespaceAsync"/> has answered (to let a disconnect land right after it).</summary>
+    /// <summary>When set, runs after <see cref="GetNamespaceAsync"/> or <see cref="GetMembershipAsync"/> has answered (to let a disconnect land right after it).</summary>
     public Func<string, Task>? AfterGetNamespace { get; set; }
 
     /// <summary>When set, the member queries used to resolve emit targets throw.</summary>
@@ -26,8 +26,25 @@ internal sealed class FaultyStore : IRoomMembershipStore
     public Task AddConnectionAsync(string @namespace, string connectionId, CancellationToken cancellationToken = default)
         => _inner.AddConnectionAsync(@namespace, connectionId, cancellationToken);
 
-    public Task<bool> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
+    public Task<ConnectionRemoval?> RemoveConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
         => _inner.RemoveConnectionAsync(connectionId, cancellationToken);
+
+    public async Task<RoomMembership> GetMembershipAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+    {
+        var membership = await _inner.GetMembershipAsync(connectionId, room, cancellationToken);
+        if (AfterGetNamespace is { } after)
+        {
+            await after(connectionId);
+        }
+
+        return membership;
+    }
+
+    public Task<bool> SetConnectionAttributeAsync(string connectionId, string name, string? value, CancellationToken cancellationToken = default)
+        => _inner.SetConnectionAttributeAsync(connectionId, name, value, cancellationToken);
+
+    public Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default)
+        => _inner.GetConnectionAttributesAsync(connectionId, cancellationToken);
 
     public async Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
     {

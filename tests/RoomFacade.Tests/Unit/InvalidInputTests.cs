@@ -42,7 +42,7 @@ public sealed class InvalidInputTests
         ["socket of null connection"] = (m => m.GetSocketAsync(null!), typeof(ArgumentNullException), "connectionId"),
         ["socket of unregistered hub"] = (m => Task.FromResult(m.Socket(new UnregisteredTestHub())), typeof(ArgumentException), nameof(UnregisteredTestHub)),
         ["socket of null hub"] = (m => Task.FromResult(m.Socket(null!)), typeof(ArgumentNullException), "hub"),
-        ["in null room"] = (m => Task.FromResult(m.Sockets.In(null!)), typeof(ArgumentNullException), "room"),
+        ["in null room"] = (m => Task.FromResult(m.Sockets.In((string)null!)), typeof(ArgumentNullException), "room"),
         ["in too long room"] = (m => Task.FromResult(m.Sockets.In(TooLong)), typeof(ArgumentException), "MaxRoomNameLength"),
         ["to null room list"] = (m => Task.FromResult(m.Sockets.To((IEnumerable<string>)null!)), typeof(ArgumentNullException), "rooms"),
         ["to room list with a too long room"] = (m => Task.FromResult(m.Sockets.To(["ok", TooLong])), typeof(ArgumentException), "MaxRoomNameLength"),

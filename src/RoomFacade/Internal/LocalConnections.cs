@@ -1,0 +1,70 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.SignalR;
+
+namespace RoomFacade;
+
+/// <summary>
+/// The connections of registered hubs that live on this server, with what is needed to disconnect them and to know
+/// when their disconnect has been fully handled (the index cleaned up).
+/// </summary>
+internal sealed class LocalConnections
+{
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    public void Add(HubCallerContext context, string @namespace) => _entries[context.ConnectionId] = new Entry(context, @namespace);
+
+    /// <summary>Called once the connection's disconnect has been handled (index cleaned up).</summary>
+    public void Remove(string connectionId)
+    {
+        if (_entries.TryRemove(connectionId, out var entry))
+        {
+            entry.Gone.TrySetResult();
+        }
+    }
+
+    public bool Contains(string connectionId) => _entries.ContainsKey(connectionId);
+
+    public bool TryGet(string connectionId, out HubCallerContext context)
+    {
+        if (_entries.TryGetValue(connectionId, out var entry))
+        {
+            context = entry.Context;
+            return true;
+        }
+
+        context = null!;
+        return false;
+    }
+
+    /// <summary>
+    /// Aborts a local connection and waits until its disconnect has been handled, so that when this returns the
+    /// connection is in no room of the index. False when the connection is not on this server.
+    /// </summary>
+    public async Task<bool> DisconnectAsync(string connectionId, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (!_entries.TryGetValue(connectionId, out var entry))
+        {
+            return false;
+        }
+
+        entry.Context.Abort();
+        await entry.Gone.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private sealed class Entry(HubCallerContext context, string @namespace)
+    {
+        public HubCallerContext Context { get; } = context;
+
+        public string Namespace { get; } = @namespace;
+
+        public TaskCompletionSource Gone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>Implemented by stores that reach connections held by other servers (the Redis store).</summary>
+internal interface IRemoteConnectionControl
+{
+    /// <summary>Asks the server holding <paramref name="connectionId"/> to disconnect it; returns once done. False when no server holds it.</summary>
+    Task<bool> DisconnectRemoteAsync(string connectionId, CancellationToken cancellationToken);
+}
