@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of RoomFacade: unit, conformance (in-memory, Redis, Redis Cluster), end-to-end and fault tests.
 # The Redis tests start their own redis-server processes on free 127.0.0.1 ports; this script installs
-# redis-server (and Node.js/npm, which build the example's browser client) when they are missing.
+# redis-server (and Node.js/npm, which build the example's browser client, and Debian's chromium, which the browser
+# test drives headless) when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,7 @@ missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "eng/test.sh: installing ${missing[*]}"
   sudo=""

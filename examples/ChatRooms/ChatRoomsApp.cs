@@ -20,7 +20,8 @@ public static class ChatRoomsApp
         var signalR = builder.Services.AddSignalR(o => o.AddFilter<ClearErrorsHubFilter>());
         var rooms = builder.Services.AddRoomFacade()
             .AddDefaultNamespace<ChatHub>()      // io.sockets
-            .AddNamespace<NewsHub>("/news");     // io.of('/news')
+            .AddNamespace<NewsHub>("/news")      // io.of('/news')
+            .AddJoinAuthorizer(join => !join.Room.StartsWith("admin:", StringComparison.Ordinal) || join.User?.IsInRole("admin") == true);
         var health = builder.Services.AddHealthChecks();
 
         // Scale-out: with ConnectionStrings:Redis set, SignalR's Redis backplane routes messages between servers
@@ -38,6 +39,9 @@ public static class ChatRoomsApp
             health.AddRoomFacadeRedis();
         }
 
+        // DEMO ONLY: ?user=alice&role=admin signs a connection in, to show the admin: room rule above.
+        builder.Services.AddAuthentication(DemoAuthenticationHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, DemoAuthenticationHandler>(DemoAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(o => o.AddPolicy(DiagnosticsPolicy, p => p.RequireAssertion(
             ctx => ctx.Resource is HttpContext http && http.Connection.RemoteIpAddress is { } ip && IPAddress.IsLoopback(ip))));
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, ForbidWithoutChallengeResultHandler>();
@@ -45,6 +49,7 @@ public static class ChatRoomsApp
         var app = builder.Build();
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseAuthentication();
         app.UseAuthorization();
         app.MapHub<ChatHub>("/chat");
         app.MapHub<NewsHub>("/news");

@@ -9,6 +9,8 @@ namespace ChatRooms.Hubs;
 /// </summary>
 public abstract class RoomsHub(IRoomManager rooms) : Hub
 {
+    private readonly IRoomManager rooms = rooms;
+
     private RoomSocket Me => rooms.Socket(this);
 
     // socket.join(room)
@@ -43,7 +45,32 @@ public abstract class RoomsHub(IRoomManager rooms) : Hub
 
     // io.sockets.manager.roomClients[connectionId]
     public Task<IReadOnlyDictionary<string, bool>> GetRoomClients(string connectionId) => rooms.Manager.GetRoomClientsAsync(connectionId);
+
+    // ---- Socket.IO v4 surface (an empty rooms array means the whole namespace, as in Socket.IO) ----
+
+    // socket.rooms (own id included)
+    public Task<IReadOnlyCollection<string>> GetMyRooms() => Me.GetRoomsAsync();
+
+    // io.to(rooms).except(except).emit('message', ...)
+    public Task EmitToRooms(string[] rooms, string[] except, string text) => Target(rooms, except).EmitAsync("message", new ChatMessage(null, Me.Id, text));
+
+    // io.in(rooms).except(except).fetchSockets()
+    public async Task<SocketInfo[]> FetchSockets(string[] rooms, string[] except) => [.. (await Target(rooms, except).FetchSocketsAsync()).Select(s => new SocketInfo(s.Id, [.. s.Rooms]))];
+
+    // io.in(rooms).except(except).socketsJoin(targets)
+    public Task SocketsJoin(string[] rooms, string[] except, string[] targets) => Target(rooms, except).SocketsJoinAsync(targets);
+
+    // io.in(rooms).except(except).socketsLeave(targets)
+    public Task SocketsLeave(string[] rooms, string[] except, string[] targets) => Target(rooms, except).SocketsLeaveAsync(targets);
+
+    // io.in(rooms).except(except).disconnectSockets()
+    public Task DisconnectSockets(string[] rooms, string[] except) => Target(rooms, except).DisconnectSocketsAsync();
+
+    private BroadcastOperator Target(string[] rooms, string[] except) => this.rooms.Of(Me.Namespace).To(rooms).Except(except);
 }
+
+/// <summary>What <c>FetchSockets</c> returns per socket: <c>{ id, rooms }</c>.</summary>
+public sealed record SocketInfo(string Id, string[] Rooms);
 
 /// <summary>The default namespace (<c>io.sockets</c>), mapped at <c>/chat</c>.</summary>
 public sealed class ChatHub(IRoomManager rooms) : RoomsHub(rooms);

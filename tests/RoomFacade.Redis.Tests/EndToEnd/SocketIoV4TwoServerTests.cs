@@ -1,0 +1,24 @@
+using RoomFacade.Testing;
+using Xunit;
+
+namespace RoomFacade.Redis.Tests.EndToEnd;
+
+/// <summary>The Socket.IO v4 surface on two servers behind one Redis (backplane and Redis index).</summary>
+public sealed class SocketIoV4TwoServerTests(RedisServerFixture redis) : SocketIoV4SurfaceTests, IClassFixture<RedisServerFixture>
+{
+    private ScaleOutCluster? _cluster;
+
+    protected override async Task<(string UrlA, string UrlB, IRoomManager RoomsA, IRoomManager RoomsB)> StartServersAsync()
+    {
+        _cluster = await ScaleOutCluster.StartAsync(redis.Server, 2);
+        return (_cluster[0].BaseUrl, _cluster[1].BaseUrl, _cluster[0].Rooms, _cluster[1].Rooms);
+    }
+
+    protected override async Task StopServersAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+}
