@@ -9,7 +9,16 @@ namespace RoomFacade;
 /// </summary>
 internal sealed class LocalConnections
 {
+    private static readonly AsyncLocal<string?> CurrentCallerId = new();
+
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+
+    /// <summary>The connection whose hub method is running on this async flow (set by the lifetime filter).</summary>
+    public static string? CurrentCaller
+    {
+        get => CurrentCallerId.Value;
+        set => CurrentCallerId.Value = value;
+    }
 
     public void Add(HubCallerContext context, string @namespace) => _entries[context.ConnectionId] = new Entry(context, @namespace);
 
@@ -48,6 +57,13 @@ internal sealed class LocalConnections
         }
 
         entry.Context.Abort();
+        if (CurrentCaller == connectionId)
+        {
+            // A hub method disconnecting its own caller: SignalR runs the disconnect after the method returns, so
+            // waiting here would wait for ourselves. The clean-up follows as soon as the method completes.
+            return true;
+        }
+
         await entry.Gone.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         return true;
     }

@@ -51,6 +51,20 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
         }
     }
 
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        var previous = LocalConnections.CurrentCaller;
+        LocalConnections.CurrentCaller = invocationContext.Context.ConnectionId;
+        try
+        {
+            return await next(invocationContext).ConfigureAwait(false);
+        }
+        finally
+        {
+            LocalConnections.CurrentCaller = previous;
+        }
+    }
+
     public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
     {
         try
