@@ -105,6 +105,12 @@ public sealed class TypedHubAndSelfDisconnectTests
             closed.TrySetResult();
             return Task.CompletedTask;
         };
+        var otherClosed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        other.Connection.Closed += _ =>
+        {
+            otherClosed.TrySetResult();
+            return Task.CompletedTask;
+        };
 
         // The caller's own connection closes under its invocation: the call either completes or fails as closed.
         var call = caller.Connection.InvokeAsync("DisconnectSockets", Array.Empty<string>(), Array.Empty<string>());
@@ -119,6 +125,7 @@ public sealed class TypedHubAndSelfDisconnectTests
 
         await closed.Task.DefaultTimeout(TimeSpan.FromSeconds(10));
         await TaskTimeoutExtensions.WaitUntilAsync(async () => (await server.Rooms.GetMembersAsync("", "")).Count == 0, TimeSpan.FromSeconds(10), "everyone disconnected and out of the index");
+        await otherClosed.Task.DefaultTimeout(TimeSpan.FromSeconds(10));
         Assert.Equal(HubConnectionState.Disconnected, other.Connection.State);
     }
 }
