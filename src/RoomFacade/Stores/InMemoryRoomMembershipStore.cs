@@ -144,38 +144,18 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
     }
 
     public Task<MembershipChange> AddToRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(connectionId);
-        ArgumentNullException.ThrowIfNull(room);
-        if (!_connections.TryGetValue(connectionId, out var state))
-        {
-            return Task.FromResult(MembershipChange.UnknownConnection);
-        }
-
-        var ns = state.Namespace;
-        lock (ns.Lock)
-        {
-            if (state.Removed)
-            {
-                return Task.FromResult(MembershipChange.UnknownConnection);
-            }
-
-            if (!state.Rooms.Add(room))
-            {
-                return Task.FromResult(MembershipChange.Unchanged);
-            }
-
-            return Task.FromResult(ns.AddMember(room, connectionId) ? MembershipChange.RoomCreated : MembershipChange.Changed);
-        }
-    }
+        => Task.FromResult(ChangeRoom(connectionId, room, join: true));
 
     public Task<MembershipChange> RemoveFromRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
+        => Task.FromResult(ChangeRoom(connectionId, room, join: false));
+
+    private MembershipChange ChangeRoom(string connectionId, string room, bool join)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
         ArgumentNullException.ThrowIfNull(room);
         if (!_connections.TryGetValue(connectionId, out var state))
         {
-            return Task.FromResult(MembershipChange.UnknownConnection);
+            return MembershipChange.UnknownConnection;
         }
 
         var ns = state.Namespace;
@@ -183,15 +163,17 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
         {
             if (state.Removed)
             {
-                return Task.FromResult(MembershipChange.UnknownConnection);
+                return MembershipChange.UnknownConnection;
             }
 
-            if (!state.Rooms.Remove(room))
+            if (join)
             {
-                return Task.FromResult(MembershipChange.Unchanged);
+                return !state.Rooms.Add(room) ? MembershipChange.Unchanged
+                    : ns.AddMember(room, connectionId) ? MembershipChange.RoomCreated : MembershipChange.Changed;
             }
 
-            return Task.FromResult(ns.RemoveMember(room, connectionId) ? MembershipChange.RoomDeleted : MembershipChange.Changed);
+            return !state.Rooms.Remove(room) ? MembershipChange.Unchanged
+                : ns.RemoveMember(room, connectionId) ? MembershipChange.RoomDeleted : MembershipChange.Changed;
         }
     }
 
