@@ -8,9 +8,10 @@ namespace RoomFacade.Redis;
 /// Messages between servers on their <c>{prefix}:srv:{serverId}</c> channels: an operation letter followed by
 /// length-prefixed fields (<c>{length}:{text}</c>), so ids, rooms and values may contain any character.
 /// <list type="bullet">
-/// <item><c>J</c> [id, room] / <c>L</c> [id, room]: another server added/removed one of your connections to/from a room.</item>
+/// <item><c>j</c> / <c>l</c> [id, room, requestId, replyServerId]: add / remove your connection to / from a room (you hold
+/// its truth), then answer <c>r</c> [requestId, MembershipChange as a number, or <c>E</c> + error].</item>
+/// <item><c>D</c> [id, requestId, replyServerId]: disconnect your connection, then answer <c>r</c> [requestId, "1"|"0"].</item>
 /// <item><c>A</c> [id, name, value] / <c>a</c> [id, name]: another server set/removed an attribute of one of your connections.</item>
-/// <item><c>D</c> [id, requestId, replyServerId]: disconnect your connection, then answer <c>d</c> [requestId, "1"|"0"].</item>
 /// </list>
 /// </summary>
 internal static class OwnerMessage

@@ -21,7 +21,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, LocalConnection> _local = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string ConnectionId), byte> _pendingRemovals = new();
-    private readonly ConcurrentDictionary<string, TaskCompletionSource<bool>> _pendingRequests = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string>> _pendingRequests = new(StringComparer.Ordinal);
     private readonly LocalConnections? _localConnections;
     private volatile bool _registered;
 
@@ -321,72 +321,92 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         ArgumentNullException.ThrowIfNull(room);
         if (_local.TryGetValue(connectionId, out var local))
         {
-            await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (local.Removed)
-                {
-                    return MembershipChange.UnknownConnection;
-                }
-
-                // This server holds the truth for its own connections: no round trip when nothing changes.
-                if (local.Rooms.Contains(room) == join)
-                {
-                    return MembershipChange.Unchanged;
-                }
-
-                RedisResult[] result;
-                try
-                {
-                    result = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, local.Namespace, connectionId, room, join), cancellationToken).ConfigureAwait(false);
-                }
-                catch
-                {
-                    // The outcome in Redis is unknown: converge Redis to the local truth (unchanged) once it answers.
-                    local.Dirty = true;
-                    RequestReconcile();
-                    throw;
-                }
-
-                _ = join ? local.Rooms.Add(room) : local.Rooms.Remove(room);
-                var localCode = (int)result[0];
-                if (localCode == -1)
-                {
-                    // Redis no longer has this connection (data lost): re-publish it.
-                    local.Dirty = true;
-                    RequestReconcile();
-                }
-
-                return localCode == 2 ? (join ? MembershipChange.RoomCreated : MembershipChange.RoomDeleted) : MembershipChange.Changed;
-            }
-            finally
-            {
-                local.Gate.Release();
-            }
+            return await ChangeLocalRoomAsync(local, connectionId, room, join, cancellationToken).ConfigureAwait(false);
         }
 
-        // A connection held by another server: the script checks it exists, atomically with its removal.
+        // A connection held by another server: that server makes the change, so its truth stays exact and the
+        // connection's changes stay ordered.
         var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
         if (ns is null)
         {
             return MembershipChange.UnknownConnection;
         }
 
-        var remote = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, ns, connectionId, room, join), cancellationToken).ConfigureAwait(false);
-        var code = (int)remote[0];
-        if (code >= 1 && remote.Length > 1 && !remote[1].IsNull)
+        var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
+        if (owner.IsNull)
         {
-            await NotifyAsync((string)remote[1]!, OwnerMessage.Format(join ? 'J' : 'L', connectionId, room)).ConfigureAwait(false);
+            return MembershipChange.UnknownConnection;
         }
 
-        return code switch
+        var answer = await RequestAsync((string)owner!, join ? 'j' : 'l', [connectionId, room], cancellationToken).ConfigureAwait(false);
+        if (answer is null)
         {
-            2 => join ? MembershipChange.RoomCreated : MembershipChange.RoomDeleted,
-            1 => MembershipChange.Changed,
-            0 => MembershipChange.Unchanged,
-            _ => MembershipChange.UnknownConnection,
-        };
+            // Nobody listens for that server (it crashed and is not swept yet): change Redis directly; the script
+            // checks the connection exists, atomically with its removal by a sweep.
+            var result = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, ns, connectionId, room, join), cancellationToken).ConfigureAwait(false);
+            return ToChange((int)result[0], join);
+        }
+
+        return answer.StartsWith('E')
+            ? throw new RoomIndexException($"Server '{(string)owner!}' could not change the rooms of its connection '{connectionId}': {answer[1..]}", null)
+            : (MembershipChange)int.Parse(answer, System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>A join or leave of one of this server's connections: the local truth decides, Redis follows in one script.</summary>
+    private async Task<MembershipChange> ChangeLocalRoomAsync(LocalConnection local, string connectionId, string room, bool join, CancellationToken cancellationToken)
+    {
+        await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (local.Removed)
+            {
+                return MembershipChange.UnknownConnection;
+            }
+
+            // This server holds the truth for its own connections: no round trip when nothing changes.
+            if (local.Rooms.Contains(room) == join)
+            {
+                return MembershipChange.Unchanged;
+            }
+
+            RedisResult[] result;
+            try
+            {
+                result = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, local.Namespace, connectionId, room, join), cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The outcome in Redis is unknown: converge Redis to the local truth (unchanged) once it answers.
+                local.Dirty = true;
+                RequestReconcile();
+                throw;
+            }
+
+            _ = join ? local.Rooms.Add(room) : local.Rooms.Remove(room);
+            var code = (int)result[0];
+            if (code == -1)
+            {
+                // Redis no longer has this connection (data lost): re-publish it.
+                local.Dirty = true;
+                RequestReconcile();
+                return MembershipChange.Changed;
+            }
+
+            return ToChange(code, join);
+        }
+        finally
+        {
+            local.Gate.Release();
+        }
+    }
+
+    private static MembershipChange ToChange(int code, bool join) => code switch
+    {
+        2 => join ? MembershipChange.RoomCreated : MembershipChange.RoomDeleted,
+        1 => MembershipChange.Changed,
+        0 => MembershipChange.Unchanged,
+        _ => MembershipChange.UnknownConnection,
+    };
 
     private async Task<RedisResult[]> EvalRoomScriptAsync(IDatabase db, string @namespace, string connectionId, string room, bool join)
     {
@@ -398,7 +418,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         return (RedisResult[])result!;
     }
 
-    /// <summary>Sends a message to another server's channel (a room or attribute change of one of its connections, a request, an answer).</summary>
+    /// <summary>Sends a message to another server's channel; false when no server listens on it.</summary>
     private async Task<bool> NotifyAsync(string serverId, RedisValue message)
     {
         if (serverId == ServerId)
@@ -420,6 +440,34 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         }
     }
 
+    /// <summary>
+    /// Asks another server to do something with one of its connections and waits for its answer (bounded by twice the
+    /// operation timeout). Null when no server listens on that server's channel.
+    /// </summary>
+    private async Task<string?> RequestAsync(string serverId, char operation, string[] fields, CancellationToken cancellationToken)
+    {
+        var requestId = Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pendingRequests[requestId] = answer;
+        try
+        {
+            if (!await NotifyAsync(serverId, OwnerMessage.Format(operation, [.. fields, requestId, ServerId])).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            return await answer.Task.WaitAsync(_options.OperationTimeout * 2, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new RoomIndexException($"Server '{serverId}' did not answer within {_options.OperationTimeout * 2} (2 × RedisRoomStoreOptions.OperationTimeout).", ex);
+        }
+        finally
+        {
+            _pendingRequests.TryRemove(requestId, out _);
+        }
+    }
+
     /// <summary>Handles a message on this server's channel.</summary>
     internal async Task OnServerMessageAsync(RedisValue message)
     {
@@ -430,19 +478,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 
         switch (operation)
         {
-            case 'J' or 'L' or 'A' or 'a' when fields.Length >= 2 && _local.TryGetValue(fields[0], out var local):
+            case 'A' or 'a' when fields.Length >= 2 && _local.TryGetValue(fields[0], out var local):
                 await local.Gate.WaitAsync().ConfigureAwait(false);
                 try
                 {
                     if (!local.Removed)
                     {
-                        switch (operation)
-                        {
-                            case 'J': local.Rooms.Add(fields[1]); break;
-                            case 'L': local.Rooms.Remove(fields[1]); break;
-                            case 'A' when fields.Length == 3: local.SetAttribute(fields[1], fields[2]); break;
-                            case 'a': local.SetAttribute(fields[1], null); break;
-                        }
+                        local.SetAttribute(fields[1], operation == 'A' && fields.Length == 3 ? fields[2] : null);
                     }
                 }
                 finally
@@ -452,8 +494,27 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 
                 break;
 
+            case 'j' or 'l' when fields.Length == 4:
+                // Off the channel's queue: the change awaits Redis, and other messages (answers among them) must flow.
+                _ = Task.Run(async () =>
+                {
+                    string answer;
+                    try
+                    {
+                        answer = _local.TryGetValue(fields[0], out var target)
+                            ? ((int)await ChangeLocalRoomAsync(target, fields[0], fields[1], operation == 'j', CancellationToken.None).ConfigureAwait(false)).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                            : ((int)MembershipChange.UnknownConnection).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    catch (RoomIndexException ex)
+                    {
+                        answer = "E" + ex.Message;
+                    }
+
+                    await NotifyAsync(fields[3], OwnerMessage.Format('r', fields[2], answer)).ConfigureAwait(false);
+                });
+                break;
+
             case 'D' when fields.Length == 3:
-                // Off the channel's queue: waiting for the disconnect must not hold up other messages (answers among them).
                 _ = Task.Run(async () =>
                 {
                     var done = false;
@@ -467,17 +528,17 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
                         LogNotifyFailed(_logger, fields[2], ex);
                     }
 
-                    await NotifyAsync(fields[2], OwnerMessage.Format('d', fields[1], done ? "1" : "0")).ConfigureAwait(false);
+                    await NotifyAsync(fields[2], OwnerMessage.Format('r', fields[1], done ? "1" : "0")).ConfigureAwait(false);
                 });
                 break;
 
-            case 'd' when fields.Length == 2 && _pendingRequests.TryRemove(fields[0], out var pending):
-                pending.TrySetResult(fields[1] == "1");
+            case 'r' when fields.Length == 2 && _pendingRequests.TryRemove(fields[0], out var pending):
+                pending.TrySetResult(fields[1]);
                 break;
         }
     }
 
-    /// <summary>Asks the server holding a connection to disconnect it, and waits for its answer (bounded by the operation timeout).</summary>
+    /// <summary>Asks the server holding a connection to disconnect it, and waits for its answer (bounded by twice the operation timeout).</summary>
     public async Task<bool> DisconnectRemoteAsync(string connectionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
@@ -488,31 +549,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         }
 
         var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
-        if (owner.IsNull)
-        {
-            return false;
-        }
-
-        var requestId = Guid.NewGuid().ToString("N");
-        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingRequests[requestId] = answer;
-        try
-        {
-            if (!await NotifyAsync((string)owner!, OwnerMessage.Format('D', connectionId, requestId, ServerId)).ConfigureAwait(false))
-            {
-                return false;
-            }
-
-            return await answer.Task.WaitAsync(_options.OperationTimeout * 2, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException ex)
-        {
-            throw new RoomIndexException($"Server '{(string)owner!}' did not confirm disconnecting connection '{connectionId}' within {_options.OperationTimeout * 2}.", ex);
-        }
-        finally
-        {
-            _pendingRequests.TryRemove(requestId, out _);
-        }
+        return !owner.IsNull && await RequestAsync((string)owner!, 'D', [connectionId], cancellationToken).ConfigureAwait(false) == "1";
     }
 
     // ---- connection sync, removal, sweeps ----

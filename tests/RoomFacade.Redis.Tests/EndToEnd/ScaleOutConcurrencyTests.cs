@@ -41,9 +41,16 @@ public sealed class ScaleOutConcurrencyTests(RedisServerFixture redis) : IClassF
                     }
                     else if (op % 10 == 9)
                     {
+                        // Joined by another server, then at once left (or re-joined) through the client's own server:
+                        // the holding server's truth must already know the remote join.
                         var other = cluster[(entry.Server + 1) % cluster.Servers.Count];
                         await other.Rooms.JoinAsync(entry.Client.Id, room).DefaultTimeout();
                         rooms.Add(room);
+                        if (random.Next(2) == 0)
+                        {
+                            await entry.Client.InvokeAsync("Unsubscribe", room);
+                            rooms.Remove(room);
+                        }
                     }
                     else
                     {
