@@ -15,7 +15,8 @@ namespace RoomFacade.Redis;
 /// {prefix}:{g}:conns                   HASH  connection id -> namespace
 /// {prefix}:{g}:namespaces              SET   namespaces that have had connections
 /// {prefix}:{g}:servers                 ZSET  server id -> last heartbeat (Redis TIME, ms)
-/// {prefix}:srv:{serverId}              channel: membership changes made by other servers to this server's connections
+/// {prefix}:srv:{serverId}              channel: requests to this server about its connections (join, leave, disconnect,
+///                                      attribute changes) and answers to its own requests
 /// </code>
 /// </summary>
 /// <remarks>
