@@ -44,7 +44,17 @@ internal sealed class RedisKeys
 
     public RedisKey Servers { get; }
 
-    public NamespaceKeys For(string @namespace) => new(_prefix + ":{ns:" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(@namespace)) + "}:");
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NamespaceKeys> _namespaces = new(StringComparer.Ordinal);
+
+    /// <summary>The keys of a namespace (cached: namespaces are few).</summary>
+    public NamespaceKeys For(string @namespace)
+        => _namespaces.TryGetValue(@namespace, out var keys)
+            ? keys
+            : _namespaces.Count < 10_000
+                ? _namespaces.GetOrAdd(@namespace, ns => new NamespaceKeys(Base(ns)))
+                : new NamespaceKeys(Base(@namespace));
+
+    private string Base(string @namespace) => _prefix + ":{ns:" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(@namespace)) + "}:";
 
     public RedisChannel ServerChannel(string serverId) => RedisChannel.Literal(_prefix + ":srv:" + serverId);
 

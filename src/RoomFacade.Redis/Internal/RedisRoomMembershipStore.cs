@@ -789,8 +789,10 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         var timeout = _options.OperationTimeout;
         try
         {
-            var multiplexer = await _connection.GetAsync().AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            return await action(multiplexer.GetDatabase()).WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            // Connected already (the usual case): no extra timer for getting the multiplexer.
+            var multiplexer = _connection.Current ?? await _connection.GetAsync().AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            var task = action(multiplexer.GetDatabase());
+            return task.IsCompleted ? await task.ConfigureAwait(false) : await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
         {
