@@ -57,8 +57,6 @@ public sealed class BroadcastOperator : RoomEmitter
     /// <summary>Whether only this server's connections are targeted (<see cref="Local"/>).</summary>
     public bool IsLocal => _local;
 
-    internal NamespaceBinding Binding => _namespace;
-
     /// <summary>A new operator that also targets <paramref name="room"/> (<c>.to(room)</c>). Targeting <c>""</c> targets the whole namespace.</summary>
     /// <param name="room">The room name, or a connection id (its own-id room).</param>
     /// <exception cref="ArgumentException">The room name is null or too long.</exception>
@@ -95,9 +93,6 @@ public sealed class BroadcastOperator : RoomEmitter
 
     /// <summary>A new operator that targets only the connections held by this server (<c>.local</c>).</summary>
     public BroadcastOperator Local => _local ? this : With(local: true);
-
-    internal BroadcastOperator ExceptConnection(string connectionId)
-        => _exceptConnectionIds.Contains(connectionId, StringComparer.Ordinal) ? this : With(exceptConnectionIds: _exceptConnectionIds.Add(connectionId));
 
     /// <summary>Lists the sockets this operator targets (<c>fetchSockets()</c>): id, rooms, user id and app data, with handles to act on them.</summary>
     /// <param name="cancellationToken">Cancels the query.</param>

@@ -1,4 +1,3 @@
-using RoomFacade.Stores;
 using RoomFacade.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -6,24 +5,9 @@ using Xunit;
 namespace RoomFacade.Redis.Tests;
 
 /// <summary>The shared store conformance suite, unchanged, against a 3-master Redis Cluster.</summary>
-public sealed class RedisClusterConformanceTests(RedisClusterFixture cluster) : RoomMembershipStoreConformanceTests, IClassFixture<RedisClusterFixture>
+public sealed class RedisClusterConformanceTests(RedisClusterFixture cluster) : RedisStoreConformanceTests, IClassFixture<RedisClusterFixture>
 {
-    private RedisConnection? _connection;
-
-    protected override Task<IRoomMembershipStore> CreateStoreAsync()
-    {
-        var (store, connection) = RedisStoreFactory.Create(cluster.ConnectionString);
-        _connection = connection;
-        return Task.FromResult<IRoomMembershipStore>(store);
-    }
-
-    protected override async Task DisposeStoreAsync(IRoomMembershipStore store)
-    {
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync();
-        }
-    }
+    protected override string ConnectionString => cluster.ConnectionString;
 
     [Fact]
     public async Task Namespaces_are_spread_over_the_cluster_and_each_script_stays_in_one_slot()

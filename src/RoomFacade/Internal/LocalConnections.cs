@@ -20,7 +20,7 @@ internal sealed class LocalConnections
         set => CurrentCallerId.Value = value;
     }
 
-    public void Add(HubCallerContext context, string @namespace) => _entries[context.ConnectionId] = new Entry(context, @namespace);
+    public void Add(HubCallerContext context) => _entries[context.ConnectionId] = new Entry(context);
 
     /// <summary>Called once the connection's disconnect has been handled (index cleaned up).</summary>
     public void Remove(string connectionId)
@@ -68,11 +68,9 @@ internal sealed class LocalConnections
         return true;
     }
 
-    private sealed class Entry(HubCallerContext context, string @namespace)
+    private sealed class Entry(HubCallerContext context)
     {
         public HubCallerContext Context { get; } = context;
-
-        public string Namespace { get; } = @namespace;
 
         public TaskCompletionSource Gone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

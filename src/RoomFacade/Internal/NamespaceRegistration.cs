@@ -14,10 +14,10 @@ internal sealed class NamespaceRegistration(string name, Type hubType, Func<ISer
 
     public static NamespaceRegistration For<THub>(string name)
         where THub : Hub
-        => new(name, typeof(THub), static sp =>
+        => new(name, typeof(THub), sp =>
         {
             var context = sp.GetRequiredService<IHubContext<THub>>();
-            return new NamespaceBinding(string.Empty, typeof(THub), context.Clients, context.Groups);
+            return new NamespaceBinding(name, typeof(THub), context.Clients, context.Groups);
         });
 }
 
@@ -31,6 +31,4 @@ internal sealed class NamespaceBinding(string name, Type hubType, IHubClients cl
     public IHubClients Clients { get; } = clients;
 
     public IGroupManager Groups { get; } = groups;
-
-    public NamespaceBinding WithName(string name) => new(name, HubType, Clients, Groups);
 }

@@ -13,7 +13,7 @@ internal sealed class NamespaceRegistry
         foreach (var registration in options.Value.Namespaces)
         {
             var reg = registration;
-            _byName.Add(reg.Name, new Lazy<NamespaceBinding>(() => reg.Bind(services).WithName(reg.Name)));
+            _byName.Add(reg.Name, new Lazy<NamespaceBinding>(() => reg.Bind(services)));
             _nameByHub.Add(reg.HubType, reg.Name);
         }
 

@@ -32,7 +32,7 @@ internal sealed partial class RoomLifetimeHubFilter(NamespaceRegistry registry, 
         }
 
         await _store.AddConnectionAsync(ns, connectionId, caller.ConnectionAborted).ConfigureAwait(false);
-        manager.LocalConnections.Add(caller, ns);
+        manager.LocalConnections.Add(caller);
         metrics?.Connected(ns);
         try
         {

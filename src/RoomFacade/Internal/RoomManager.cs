@@ -79,8 +79,6 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
         return new RoomSocket(this, _registry.Get(ns), connectionId, LocalConnections.TryGet(connectionId, out var context) ? context : null);
     }
 
-    internal NamespaceBinding Binding(string @namespace) => _registry.Get(@namespace);
-
     public Task JoinAsync(string connectionId, string room, CancellationToken cancellationToken = default)
         => JoinCoreAsync(connectionId, room, caller: null, cancellationToken);
 
@@ -194,7 +192,7 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
         {
             await groups.RemoveFromGroupAsync(connectionId, room, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex)
+        catch
         {
             if (change.IsChange())
             {
@@ -207,11 +205,6 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
                 {
                     LogRollbackFailed(_logger, connectionId, room, restoreError);
                 }
-            }
-
-            if (ex is OperationCanceledException)
-            {
-                throw;
             }
 
             throw;
@@ -268,7 +261,7 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
     {
         var name = _registry.Get(@namespace).Name;
         NamespaceNames.ValidateRoom(room, MaxRoomNameLength, allowCatchAll: true);
-        return GetMembersCoreAsync(name, room, cancellationToken);
+        return Store.GetMembersAsync(name, room, cancellationToken);
     }
 
     public async Task<IReadOnlyCollection<string>> GetRoomsOfAsync(string connectionId, CancellationToken cancellationToken = default)
@@ -279,9 +272,6 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
         // Every known connection is at least in the catch-all room, so no rooms means no such connection.
         return rooms.Count == 0 ? throw new UnknownConnectionException(connectionId) : rooms;
     }
-
-    internal Task<IReadOnlyCollection<string>> GetMembersCoreAsync(string @namespace, string room, CancellationToken cancellationToken)
-        => Store.GetMembersAsync(@namespace, room, cancellationToken);
 
     /// <summary>
     /// The members of a room in the v4 sense: its index members, plus the connection itself when the name is the id of

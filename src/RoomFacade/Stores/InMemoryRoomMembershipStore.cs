@@ -226,9 +226,6 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
         return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyCollection<string>>>(result);
     }
 
-    /// <summary>Number of connections held (for tests and diagnostics).</summary>
-    internal int ConnectionCount => _connections.Count;
-
     public RoomIndexCounts GetCounts() => new(Interlocked.Read(ref _counts.Rooms), Interlocked.Read(ref _counts.Memberships));
 
     private sealed class Counts
