@@ -32,10 +32,9 @@ public class RawRedisBenchmarks
         }
 
         // The join/leave scripts of the index, on keys shaped like the index's (one hash tag), for a connection that exists.
-        _scriptKeys = [Prefix + "c:" + ids[0], Prefix + "r:other", Prefix + "rooms", Prefix + "owner"];
+        _scriptKeys = [Prefix + "c:" + ids[0], Prefix + "r:other", Prefix + "rooms"];
         _scriptArgs = [ids[0], "other"];
         _db.SetAdd(_scriptKeys[0], string.Empty);
-        _db.HashSet(_scriptKeys[3], ids[0], "bench-server");
     }
 
     [GlobalCleanup]

@@ -44,7 +44,8 @@ public sealed class RedisRoomStoreOptions
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>This server's id in the index (default: machine name, process id and a random suffix). Must be unique among live servers.</summary>
+    /// <summary>This server's id in the index (default: machine name and a random suffix). Must be unique among live servers; every connection's entry in Redis
+    /// carries it, so shorter is cheaper.</summary>
     public string? ServerId { get; set; }
 
     internal TimeSpan EffectiveHeartbeatInterval => HeartbeatInterval ?? ServerTimeout / 3;

@@ -282,6 +282,47 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Manager_rooms_lists_every_room_and_member_of_a_namespace_with_many_rooms()
+    {
+        // More rooms than a store may fetch in one batch (the Redis store reads members 256 rooms per script).
+        const int roomCount = 700;
+        var ids = Enumerable.Range(0, 7).Select(_ => NewId()).ToArray();
+        foreach (var id in ids)
+        {
+            await Store.AddConnectionAsync("/many", id).DefaultTimeout();
+        }
+
+        var expected = new Dictionary<string, List<string>>(StringComparer.Ordinal) { [""] = [.. ids] };
+        for (var r = 0; r < roomCount; r++)
+        {
+            // Room r has the members whose index divides r + 1: sizes differ from room to room.
+            var room = "room-" + r;
+            expected[room] = [];
+            for (var i = 0; i < ids.Length; i++)
+            {
+                if ((r + 1) % (i + 1) == 0)
+                {
+                    await Store.AddToRoomAsync(ids[i], room).DefaultTimeout();
+                    expected[room].Add(ids[i]);
+                }
+            }
+        }
+
+        await Store.RemoveFromRoomAsync(ids[0], "room-3").DefaultTimeout();
+        expected["room-3"].Remove(ids[0]);
+        await Store.RemoveFromRoomAsync(ids[0], "room-0").DefaultTimeout();
+        expected.Remove("room-0"); // its only member left
+
+        var rooms = await Store.GetRoomsAsync("/many").DefaultTimeout();
+
+        AssertSet(expected.Keys, rooms.Keys);
+        foreach (var (room, members) in expected)
+        {
+            AssertSet(members, rooms[room]);
+        }
+    }
+
+    [Fact]
     public async Task Room_names_are_case_sensitive_and_exact()
     {
         var a = NewId();

@@ -15,7 +15,7 @@ public static class TaskTimeoutExtensions
         {
             await task.WaitAsync(timeout ?? DefaultTimeoutSpan);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!task.IsCompleted)
         {
             throw new TimeoutException($"Timed out after {timeout ?? DefaultTimeoutSpan}: {expression}");
         }
@@ -27,7 +27,7 @@ public static class TaskTimeoutExtensions
         {
             return await task.WaitAsync(timeout ?? DefaultTimeoutSpan);
         }
-        catch (TimeoutException)
+        catch (TimeoutException) when (!task.IsCompleted)
         {
             throw new TimeoutException($"Timed out after {timeout ?? DefaultTimeoutSpan}: {expression}");
         }

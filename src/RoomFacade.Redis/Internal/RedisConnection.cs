@@ -18,7 +18,13 @@ internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, I
     /// <summary>Raised when a physical connection to Redis is restored.</summary>
     public event Action? Restored;
 
-    public IConnectionMultiplexer? Current => _multiplexer;
+    public IConnectionMultiplexer? Current => Volatile.Read(ref _multiplexer);
+
+    /// <summary>
+    /// True when the multiplexer is the index's own: its <c>AsyncTimeout</c> is <see cref="RedisRoomStoreOptions.OperationTimeout"/>,
+    /// so StackExchange.Redis bounds every command and the index needs no timer of its own per operation.
+    /// </summary>
+    public bool EnforcesOperationTimeout => _owned;
 
     public async ValueTask<IConnectionMultiplexer> GetAsync()
     {
@@ -57,7 +63,7 @@ internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, I
             }
 
             multiplexer.ConnectionRestored += (_, _) => Restored?.Invoke();
-            _multiplexer = multiplexer;
+            Volatile.Write(ref _multiplexer, multiplexer);
             return multiplexer;
         }
         finally

@@ -10,9 +10,9 @@ namespace RoomFacade.Redis;
 /// {prefix}:{ns:HEX}:r:{room}           SET   connection ids in a room ("" = every connection of the namespace)
 /// {prefix}:{ns:HEX}:rooms              SET   names of the non-empty rooms of the namespace
 /// {prefix}:{ns:HEX}:a:{connectionId}   HASH  attributes of a connection (user id, app data)
-/// {prefix}:{ns:HEX}:owner              HASH  connection id -> id of the server holding it
 /// {prefix}:{ns:HEX}:s:{serverId}       SET   connection ids a server holds in the namespace
-/// {prefix}:{g}:conns                   HASH  connection id -> namespace
+/// {prefix}:{g}:conns                   HASH  connection id -> "{length of server id}:{server id}{namespace}"
+///                                            (the server holding it and its namespace; see <see cref="ConnectionPointer"/>)
 /// {prefix}:{g}:namespaces              SET   namespaces that have had connections
 /// {prefix}:{g}:servers                 ZSET  server id -> last heartbeat (Redis TIME, ms)
 /// {prefix}:srv:{serverId}              channel: requests to this server about its connections (join, leave, disconnect,
@@ -59,18 +59,46 @@ internal sealed class RedisKeys
     public RedisChannel ServerChannel(string serverId) => RedisChannel.Literal(_prefix + ":srv:" + serverId);
 
     /// <summary>The keys of one namespace, all under its hash tag.</summary>
-    public readonly struct NamespaceKeys(string @base)
+    public sealed class NamespaceKeys(string @base)
     {
-        public RedisKey Connection(string connectionId) => @base + "c:" + connectionId;
+        private readonly string _connection = @base + "c:";
+        private readonly string _room = @base + "r:";
+        private readonly string _attributes = @base + "a:";
+        private readonly string _server = @base + "s:";
 
-        public RedisKey Room(string room) => @base + "r:" + room;
+        public RedisKey Rooms { get; } = @base + "rooms";
 
-        public RedisKey Attributes(string connectionId) => @base + "a:" + connectionId;
+        public RedisKey Connection(string connectionId) => _connection + connectionId;
 
-        public RedisKey Rooms => @base + "rooms";
+        public RedisKey Room(string room) => _room + room;
 
-        public RedisKey Owner => @base + "owner";
+        public RedisKey Attributes(string connectionId) => _attributes + connectionId;
 
-        public RedisKey Server(string serverId) => @base + "s:" + serverId;
+        public RedisKey Server(string serverId) => _server + serverId;
+    }
+}
+
+/// <summary>
+/// Where a connection lives: the value of the global <c>conns</c> hash, encoded as
+/// <c>{length of the server id}:{server id}{namespace}</c> (unambiguous for any strings, one hash entry per connection).
+/// </summary>
+internal readonly record struct ConnectionPointer(string ServerId, string Namespace)
+{
+    public string Encode() => ServerId.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + ServerId + Namespace;
+
+    public static ConnectionPointer? Decode(RedisValue value)
+    {
+        if (value.IsNull)
+        {
+            return null;
+        }
+
+        var text = (string)value!;
+        var colon = text.IndexOf(':', StringComparison.Ordinal);
+        return colon > 0
+            && int.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
+            && length <= text.Length - colon - 1
+                ? new ConnectionPointer(text.Substring(colon + 1, length), text[(colon + 1 + length)..])
+                : null;
     }
 }

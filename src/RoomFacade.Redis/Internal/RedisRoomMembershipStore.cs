@@ -16,6 +16,9 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 {
     private const int MaxSyncAttempts = 8;
 
+    /// <summary>Rooms per <see cref="RedisScripts.MembersOfRooms"/> call: bounds how long one script holds Redis.</summary>
+    internal const int RoomsPerBatch = 256;
+
     private readonly RedisConnection _connection;
     private readonly RedisRoomStoreOptions _options;
     private readonly ILogger _logger;
@@ -54,7 +57,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(connectionId);
-        var local = new LocalConnection(@namespace);
+        var local = new LocalConnection(@namespace, Keys.For(@namespace), connectionId);
         if (!_local.TryAdd(connectionId, local))
         {
             var existing = _local[connectionId];
@@ -76,7 +79,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 
             await RunAsync("register a connection", db => Task.WhenAll(
                 SyncAsync(db, @namespace, connectionId, ServerId, local.Rooms, []),
-                db.HashSetAsync(Keys.Conns, connectionId, @namespace),
+                db.HashSetAsync(Keys.Conns, connectionId, new ConnectionPointer(ServerId, @namespace).Encode()),
                 db.SetAddAsync(Keys.Namespaces, @namespace)), cancellationToken).ConfigureAwait(false);
         }
         catch
@@ -124,10 +127,10 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             }
         }
 
-        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        return ns is null
+        var pointer = await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        return pointer is not { } where
             ? null
-            : await RunAsync("remove a connection", db => RemoveRemoteAsync(db, ns, connectionId, ownerServerId: null), cancellationToken).ConfigureAwait(false);
+            : await RunAsync("remove a connection", db => RemoveRemoteAsync(db, where.Namespace, connectionId, where.ServerId), cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RoomMembership> GetMembershipAsync(string connectionId, string room, CancellationToken cancellationToken = default)
@@ -200,20 +203,15 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             }
         }
 
-        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (ns is null)
+        if (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false) is not { } where)
         {
             return false;
         }
 
-        var set = await RunAsync("set a connection attribute", db => EvalSetAttributeAsync(db, ns, connectionId, name, value), cancellationToken).ConfigureAwait(false);
+        var set = await RunAsync("set a connection attribute", db => EvalSetAttributeAsync(db, where.Namespace, connectionId, name, value), cancellationToken).ConfigureAwait(false);
         if (set)
         {
-            var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
-            if (!owner.IsNull)
-            {
-                await NotifyAsync((string)owner!, value is null ? OwnerMessage.Format('a', connectionId, name) : OwnerMessage.Format('A', connectionId, name, value)).ConfigureAwait(false);
-            }
+            await NotifyAsync(where.ServerId, value is null ? OwnerMessage.Format('a', connectionId, name) : OwnerMessage.Format('A', connectionId, name, value)).ConfigureAwait(false);
         }
 
         return set;
@@ -268,7 +266,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(room);
-        var members = await RunAsync("list a room's members", db => db.SetMembersAsync(Keys.For(@namespace).Room(room)), cancellationToken).ConfigureAwait(false);
+        var members = await RunAsync("list a room's members", Keys.For(@namespace).Room(room), static (db, key) => db.SetMembersAsync(key), cancellationToken).ConfigureAwait(false);
         return ToStrings(members);
     }
 
@@ -285,25 +283,42 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         return ToStrings(rooms);
     }
 
-    public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         var keys = Keys.For(@namespace);
-        return RunAsync<IReadOnlyDictionary<string, IReadOnlyCollection<string>>>("list rooms", async db =>
+        var names = await RunAsync("list rooms", keys.Rooms, static (db, key) => db.SetMembersAsync(key), cancellationToken).ConfigureAwait(false);
+
+        // The members in batches of RoomsPerBatch rooms, one script (one reply) per batch, all batches pipelined:
+        // a few dozen commands for ten thousand rooms instead of one per room.
+        var batches = new Task<RedisResult>[(names.Length + RoomsPerBatch - 1) / RoomsPerBatch];
+        for (var b = 0; b < batches.Length; b++)
         {
-            var names = await db.SetMembersAsync(keys.Rooms).ConfigureAwait(false);
-            var members = await Task.WhenAll(names.Select(n => db.SetMembersAsync(keys.Room(n!)))).ConfigureAwait(false);
-            var result = new Dictionary<string, IReadOnlyCollection<string>>(names.Length, StringComparer.Ordinal);
-            for (var i = 0; i < names.Length; i++)
+            var batchKeys = new RedisKey[Math.Min(RoomsPerBatch, names.Length - (b * RoomsPerBatch))];
+            for (var i = 0; i < batchKeys.Length; i++)
             {
-                if (members[i].Length > 0)
-                {
-                    result[names[i]!] = ToStrings(members[i]);
-                }
+                batchKeys[i] = keys.Room(names[(b * RoomsPerBatch) + i]!);
             }
 
-            return result;
-        }, cancellationToken);
+            batches[b] = RunAsync("list rooms", batchKeys, static (db, k) => db.ScriptEvaluateAsync(RedisScripts.MembersOfRooms, k), cancellationToken);
+        }
+
+        var result = new Dictionary<string, IReadOnlyCollection<string>>(names.Length, StringComparer.Ordinal);
+        for (var b = 0; b < batches.Length; b++)
+        {
+            var members = (RedisResult[])(await batches[b].ConfigureAwait(false))!;
+            for (var i = 0; i < members.Length; i++)
+            {
+                // A room can empty between the two steps (they are not one snapshot): it is left out.
+                var ids = (RedisValue[])members[i]!;
+                if (ids.Length > 0)
+                {
+                    result[names[(b * RoomsPerBatch) + i]!] = ToStrings(ids);
+                }
+            }
+        }
+
+        return result;
     }
 
     /// <summary>The servers registered in the index, with their last heartbeat (Redis clock).</summary>
@@ -326,29 +341,23 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 
         // A connection held by another server: that server makes the change, so its truth stays exact and the
         // connection's changes stay ordered.
-        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (ns is null)
+        if (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false) is not { } where)
         {
             return MembershipChange.UnknownConnection;
         }
 
-        var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
-        if (owner.IsNull)
-        {
-            return MembershipChange.UnknownConnection;
-        }
-
-        var answer = await RequestAsync((string)owner!, join ? 'j' : 'l', [connectionId, room], cancellationToken).ConfigureAwait(false);
+        var answer = await RequestAsync(where.ServerId, join ? 'j' : 'l', [connectionId, room], cancellationToken).ConfigureAwait(false);
         if (answer is null)
         {
             // Nobody listens for that server (it crashed and is not swept yet): change Redis directly; the script
             // checks the connection exists, atomically with its removal by a sweep.
-            var result = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, ns, connectionId, room, join), cancellationToken).ConfigureAwait(false);
-            return ToChange((int)result[0], join);
+            var keys = Keys.For(where.Namespace);
+            var code = await EvalRoomScriptAsync(keys.Connection(connectionId), keys, connectionId, room, join, cancellationToken).ConfigureAwait(false);
+            return ToChange(code, join);
         }
 
         return answer.StartsWith('E')
-            ? throw new RoomIndexException($"Server '{(string)owner!}' could not change the rooms of its connection '{connectionId}': {answer[1..]}", null)
+            ? throw new RoomIndexException($"Server '{where.ServerId}' could not change the rooms of its connection '{connectionId}': {answer[1..]}", null)
             : (MembershipChange)int.Parse(answer, System.Globalization.CultureInfo.InvariantCulture);
     }
 
@@ -369,10 +378,10 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
                 return MembershipChange.Unchanged;
             }
 
-            RedisResult[] result;
+            int code;
             try
             {
-                result = await RunAsync(join ? "join a room" : "leave a room", db => EvalRoomScriptAsync(db, local.Namespace, connectionId, room, join), cancellationToken).ConfigureAwait(false);
+                code = await EvalRoomScriptAsync(local.Key, local.Keys, connectionId, room, join, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -383,7 +392,6 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             }
 
             _ = join ? local.Rooms.Add(room) : local.Rooms.Remove(room);
-            var code = (int)result[0];
             if (code == -1)
             {
                 // Redis no longer has this connection (data lost): re-publish it.
@@ -408,14 +416,15 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         _ => MembershipChange.UnknownConnection,
     };
 
-    private async Task<RedisResult[]> EvalRoomScriptAsync(IDatabase db, string @namespace, string connectionId, string room, bool join)
+    /// <summary>Runs the join or leave script: the hot path, so no closure and no wrapper state machine beyond RunAsync's.</summary>
+    private async Task<int> EvalRoomScriptAsync(RedisKey connectionKey, RedisKeys.NamespaceKeys keys, string connectionId, string room, bool join, CancellationToken cancellationToken)
     {
-        var keys = Keys.For(@namespace);
-        var result = await db.ScriptEvaluateAsync(
-            join ? RedisScripts.Join : RedisScripts.Leave,
-            [keys.Connection(connectionId), keys.Room(room), keys.Rooms, keys.Owner],
-            [connectionId, room]).ConfigureAwait(false);
-        return (RedisResult[])result!;
+        var result = await RunAsync(
+            join ? "join a room" : "leave a room",
+            (Script: join ? RedisScripts.Join : RedisScripts.Leave, Keys: new[] { connectionKey, keys.Room(room), keys.Rooms }, Args: new RedisValue[] { connectionId, room }),
+            static (db, s) => db.ScriptEvaluateAsync(s.Script, s.Keys, s.Args),
+            cancellationToken).ConfigureAwait(false);
+        return (int)result;
     }
 
     /// <summary>Sends a message to another server's channel; false when no server listens on it.</summary>
@@ -542,14 +551,8 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     public async Task<bool> DisconnectRemoteAsync(string connectionId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
-        var ns = await LookUpNamespaceAsync(connectionId, cancellationToken).ConfigureAwait(false);
-        if (ns is null)
-        {
-            return false;
-        }
-
-        var owner = await RunAsync("look up a connection's server", db => db.HashGetAsync(Keys.For(ns).Owner, connectionId), cancellationToken).ConfigureAwait(false);
-        return !owner.IsNull && await RequestAsync((string)owner!, 'D', [connectionId], cancellationToken).ConfigureAwait(false) == "1";
+        return await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false) is { } where
+            && await RequestAsync(where.ServerId, 'D', [connectionId], cancellationToken).ConfigureAwait(false) == "1";
     }
 
     // ---- connection sync, removal, sweeps ----
@@ -564,26 +567,24 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         for (var attempt = 0; attempt < MaxSyncAttempts; attempt++)
         {
             var staleList = stale.ToArray();
-            var redisKeys = new RedisKey[5 + want.Length + staleList.Length];
-            var args = new RedisValue[3 + want.Length + staleList.Length];
+            var redisKeys = new RedisKey[4 + want.Length + staleList.Length];
+            var args = new RedisValue[2 + want.Length + staleList.Length];
             redisKeys[0] = keys.Connection(connectionId);
             redisKeys[1] = keys.Rooms;
-            redisKeys[2] = keys.Owner;
-            redisKeys[3] = keys.Server(serverId);
-            redisKeys[4] = keys.Attributes(connectionId);
+            redisKeys[2] = keys.Server(serverId);
+            redisKeys[3] = keys.Attributes(connectionId);
             args[0] = connectionId;
-            args[1] = serverId;
-            args[2] = want.Length;
+            args[1] = want.Length;
             for (var i = 0; i < want.Length; i++)
             {
-                redisKeys[5 + i] = keys.Room(want[i]);
-                args[3 + i] = want[i];
+                redisKeys[4 + i] = keys.Room(want[i]);
+                args[2 + i] = want[i];
             }
 
             for (var i = 0; i < staleList.Length; i++)
             {
-                redisKeys[5 + want.Length + i] = keys.Room(staleList[i]);
-                args[3 + want.Length + i] = staleList[i];
+                redisKeys[4 + want.Length + i] = keys.Room(staleList[i]);
+                args[2 + want.Length + i] = staleList[i];
             }
 
             var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisScripts.Sync, redisKeys, args).ConfigureAwait(false))!;
@@ -602,12 +603,11 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     }
 
     /// <summary>Removes a connection this server does not hold (sweeps, pending clean-ups). Idempotent.</summary>
-    private async Task<ConnectionRemoval?> RemoveRemoteAsync(IDatabase db, string @namespace, string connectionId, string? ownerServerId)
+    private async Task<ConnectionRemoval?> RemoveRemoteAsync(IDatabase db, string @namespace, string connectionId, string ownerServerId)
     {
         var keys = Keys.For(@namespace);
-        var owner = ownerServerId ?? (string?)await db.HashGetAsync(keys.Owner, connectionId).ConfigureAwait(false) ?? ServerId;
         var rooms = ToStrings(await db.SetMembersAsync(keys.Connection(connectionId)).ConfigureAwait(false));
-        var deleted = await SyncAsync(db, @namespace, connectionId, owner, [], rooms).ConfigureAwait(false);
+        var deleted = await SyncAsync(db, @namespace, connectionId, ownerServerId, [], rooms).ConfigureAwait(false);
         await db.HashDeleteAsync(Keys.Conns, connectionId).ConfigureAwait(false);
         return rooms.Length > 0 ? new ConnectionRemoval(@namespace, rooms, deleted) : null;
     }
@@ -677,7 +677,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             var keys = Keys.For(local.Namespace);
             await RunAsync("re-publish a connection", async db =>
             {
-                var conns = db.HashSetAsync(Keys.Conns, connectionId, local.Namespace);
+                var conns = db.HashSetAsync(Keys.Conns, connectionId, new ConnectionPointer(ServerId, local.Namespace).Encode());
                 var namespaces = db.SetAddAsync(Keys.Namespaces, local.Namespace);
                 await SyncAsync(db, local.Namespace, connectionId, ServerId, rooms, []).ConfigureAwait(false);
                 await db.KeyDeleteAsync(keys.Attributes(connectionId)).ConfigureAwait(false);
@@ -764,42 +764,94 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 
     // ---- plumbing ----
 
+    /// <summary>
+    /// The machine name (at most 24 characters) and 48 random bits: short, because every connection's entry in the
+    /// global connection hash carries it.
+    /// </summary>
     private static string DefaultServerId()
     {
-        var id = $"{Environment.MachineName}-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        return id.Length <= 200 ? id : id[^200..];
+        var machine = Environment.MachineName;
+        return (machine.Length <= 24 ? machine : machine[..24]) + "-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6));
     }
 
     private async Task<string?> LookUpNamespaceAsync(string connectionId, CancellationToken cancellationToken)
-    {
-        var ns = await RunAsync("look up a connection", db => db.HashGetAsync(Keys.Conns, connectionId), cancellationToken).ConfigureAwait(false);
-        return ns.IsNull ? null : (string)ns!;
-    }
+        => (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
+
+    /// <summary>Where a connection this server does not hold lives (its server and namespace), in one HGET; null when unknown.</summary>
+    private async Task<ConnectionPointer?> LookUpAsync(string connectionId, CancellationToken cancellationToken)
+        => ConnectionPointer.Decode(await RunAsync("look up a connection", (Key: Keys.Conns, Id: connectionId), static (db, s) => db.HashGetAsync(s.Key, s.Id), cancellationToken).ConfigureAwait(false));
 
     private Task RunAsync(string operation, Func<IDatabase, Task> action, CancellationToken cancellationToken)
-        => RunAsync(operation, async db =>
+        => RunAsync(operation, action, static async (db, a) =>
         {
-            await action(db).ConfigureAwait(false);
+            await a(db).ConfigureAwait(false);
             return true;
         }, cancellationToken);
 
-    /// <summary>Runs one index operation, bounded by <see cref="RedisRoomStoreOptions.OperationTimeout"/>; Redis failures become <see cref="RoomIndexException"/>.</summary>
-    private async Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+    private Task<T> RunAsync<T>(string operation, Func<IDatabase, Task<T>> action, CancellationToken cancellationToken)
+        => RunAsync(operation, action, static (db, a) => a(db), cancellationToken);
+
+    /// <summary>
+    /// Runs one index operation, bounded by <see cref="RedisRoomStoreOptions.OperationTimeout"/>; Redis failures become
+    /// <see cref="RoomIndexException"/>. The state is passed to a static delegate, so hot paths allocate no closure, and an
+    /// operation that completed at once costs no state machine.
+    /// </summary>
+    private Task<T> RunAsync<TState, T>(string operation, TState state, Func<IDatabase, TState, Task<T>> action, CancellationToken cancellationToken)
     {
-        var timeout = _options.OperationTimeout;
+        if (_connection.Current is not { } multiplexer)
+        {
+            return ConnectThenRunAsync(operation, state, action, cancellationToken);
+        }
+
+        Task<T> task;
         try
         {
-            // Connected already (the usual case): no extra timer for getting the multiplexer.
-            var multiplexer = _connection.Current ?? await _connection.GetAsync().AsTask().WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            var task = action(multiplexer.GetDatabase());
-            return task.IsCompleted ? await task.ConfigureAwait(false) : await task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
+            task = action(multiplexer.GetDatabase(), state);
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException or ObjectDisposedException)
+        catch (Exception ex) when (IsRedisFailure(ex))
         {
-            throw new RoomIndexException(
-                $"The Redis room index could not {operation} within {timeout.TotalMilliseconds:0} ms (RedisRoomStoreOptions.OperationTimeout): {ex.Message}", ex);
+            return Task.FromException<T>(Failure(operation, ex));
+        }
+
+        return task.IsCompletedSuccessfully ? task : AwaitAsync(operation, task, cancellationToken);
+    }
+
+    private async Task<T> AwaitAsync<T>(string operation, Task<T> task, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // The index's own multiplexer enforces OperationTimeout itself (its AsyncTimeout): no timer per operation.
+            // An application's multiplexer has a timeout of its own choosing, so the wait is bounded here.
+            return !_connection.EnforcesOperationTimeout
+                ? await task.WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false)
+                : cancellationToken.CanBeCanceled
+                    ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await task.ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw Failure(operation, ex);
         }
     }
+
+    private async Task<T> ConnectThenRunAsync<TState, T>(string operation, TState state, Func<IDatabase, TState, Task<T>> action, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _connection.GetAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex))
+        {
+            throw Failure(operation, ex);
+        }
+
+        return await RunAsync(operation, state, action, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
+
+    private RoomIndexException Failure(string operation, Exception ex)
+        => new($"The Redis room index could not {operation} within {_options.OperationTimeout.TotalMilliseconds:0} ms (RedisRoomStoreOptions.OperationTimeout): {ex.Message}", ex);
 
     private static string[] ToStrings(RedisValue[] values)
     {
@@ -819,9 +871,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     private static partial void LogSwept(ILogger logger, string serverId, int connections);
 
     /// <summary>What this server knows of one of its own connections.</summary>
-    private sealed class LocalConnection(string @namespace)
+    private sealed class LocalConnection(string @namespace, RedisKeys.NamespaceKeys keys, string connectionId)
     {
         public readonly string Namespace = @namespace;
+        public readonly RedisKeys.NamespaceKeys Keys = keys;
+
+        /// <summary>The connection's own key (c:{id}), built once.</summary>
+        public readonly RedisKey Key = keys.Connection(connectionId);
         public readonly HashSet<string> Rooms = new(StringComparer.Ordinal) { string.Empty };
         public readonly SemaphoreSlim Gate = new(1, 1);
         public Dictionary<string, string>? Attributes;

@@ -8,27 +8,26 @@ internal static class RedisScripts
 {
     /// <summary>
     /// Adds a connection to a room, if the connection exists.
-    /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms, [4] owner. ARGV: [1] id, [2] room.
-    /// Returns {code, ownerServerId?}: 2 added and the room created, 1 added, 0 already a member, -1 connection unknown
-    /// (nothing changed).
+    /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms. ARGV: [1] id, [2] room.
+    /// Returns 2 added and the room created, 1 added, 0 already a member, -1 connection unknown (nothing changed).
     /// </summary>
     public const string Join = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
         local added = redis.call('SADD', KEYS[1], ARGV[2])
         if added == 1 then
           redis.call('SADD', KEYS[2], ARGV[1])
           added = added + redis.call('SADD', KEYS[3], ARGV[2])
         end
-        return {added, redis.call('HGET', KEYS[4], ARGV[1])}
+        return added
         """;
 
     /// <summary>
     /// Removes a connection from a room, if the connection exists; an emptied room leaves the room list.
-    /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms, [4] owner. ARGV: [1] id, [2] room.
-    /// Returns {code, ownerServerId?}: 2 removed and the room deleted, 1 removed, 0 was not a member, -1 connection unknown.
+    /// KEYS: [1] c:{id}, [2] r:{room}, [3] rooms. ARGV: [1] id, [2] room.
+    /// Returns 2 removed and the room deleted, 1 removed, 0 was not a member, -1 connection unknown.
     /// </summary>
     public const string Leave = """
-        if redis.call('EXISTS', KEYS[1]) == 0 then return {-1} end
+        if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
         local removed = redis.call('SREM', KEYS[1], ARGV[2])
         if removed == 1 then
           redis.call('SREM', KEYS[2], ARGV[1])
@@ -37,7 +36,7 @@ internal static class RedisScripts
             removed = 2
           end
         end
-        return {removed, redis.call('HGET', KEYS[4], ARGV[1])}
+        return removed
         """;
 
     /// <summary>
@@ -55,19 +54,18 @@ internal static class RedisScripts
     /// list is empty (disconnect, sweep). Rooms it must leave are passed by the caller (their keys must be in KEYS);
     /// when the stored list holds rooms the caller did not pass, nothing changes and those rooms are returned so the
     /// caller can retry with their keys.
-    /// KEYS: [1] c:{id}, [2] rooms, [3] owner, [4] s:{serverId}, [5] a:{id}, [6 .. 5+n] r:{desired room},
-    /// [6+n ..] r:{stale room}.
-    /// ARGV: [1] id, [2] serverId, [3] n, [4 .. 3+n] desired rooms, [4+n ..] stale rooms (same order as their keys).
+    /// KEYS: [1] c:{id}, [2] rooms, [3] s:{serverId}, [4] a:{id}, [5 .. 4+n] r:{desired room}, [5+n ..] r:{stale room}.
+    /// ARGV: [1] id, [2] n, [3 .. 2+n] desired rooms, [3+n ..] stale rooms (same order as their keys).
     /// Returns {1, deleted room, ...} when applied (the rooms that became empty), {0, room, ...} when unlisted stale
     /// rooms were found (nothing changed).
     /// </summary>
     public const string Sync = """
         local id = ARGV[1]
-        local n = tonumber(ARGV[3])
+        local n = tonumber(ARGV[2])
         local desired = {}
-        for i = 1, n do desired[ARGV[3 + i]] = true end
+        for i = 1, n do desired[ARGV[2 + i]] = true end
         local stale = {}
-        for i = 4 + n, #ARGV do stale[ARGV[i]] = KEYS[i + 2] end
+        for i = 3 + n, #ARGV do stale[ARGV[i]] = KEYS[i + 2] end
         local current = redis.call('SMEMBERS', KEYS[1])
         local unlisted = {0}
         for _, room in ipairs(current) do
@@ -87,19 +85,27 @@ internal static class RedisScripts
           end
         end
         if n == 0 then
-          redis.call('DEL', KEYS[1], KEYS[5])
-          redis.call('SREM', KEYS[4], id)
-          redis.call('HDEL', KEYS[3], id)
+          redis.call('DEL', KEYS[1], KEYS[4])
+          redis.call('SREM', KEYS[3], id)
           return result
         end
         for i = 1, n do
-          local room = ARGV[3 + i]
+          local room = ARGV[2 + i]
           redis.call('SADD', KEYS[1], room)
-          redis.call('SADD', KEYS[5 + i], id)
+          redis.call('SADD', KEYS[4 + i], id)
           redis.call('SADD', KEYS[2], room)
         end
-        redis.call('SADD', KEYS[4], id)
-        redis.call('HSET', KEYS[3], id, ARGV[2])
+        redis.call('SADD', KEYS[3], id)
+        return result
+        """;
+
+    /// <summary>
+    /// The members of several rooms in one reply (manager.rooms, in batches).
+    /// KEYS: [1 .. n] r:{room}. Returns {{member, ...}, ...}, one array per key, in the order of KEYS.
+    /// </summary>
+    public const string MembersOfRooms = """
+        local result = {}
+        for i = 1, #KEYS do result[i] = redis.call('SMEMBERS', KEYS[i]) end
         return result
         """;
 
