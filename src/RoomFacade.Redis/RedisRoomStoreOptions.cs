@@ -40,7 +40,9 @@ public sealed class RedisRoomStoreOptions
 
     /// <summary>
     /// The longest an index operation may take before it fails with a <see cref="RoomIndexException"/> (default 5 s,
-    /// from 100 ms to 5 min). When Redis is unreachable, joins, leaves and queries fail within this bound.
+    /// from 100 ms to 5 min). When Redis is unreachable, joins, leaves and queries fail within this bound. With
+    /// <see cref="Configuration"/> set, the index's own multiplexer enforces it (its <c>AsyncTimeout</c>, which
+    /// StackExchange.Redis checks about once a second); with the application's multiplexer, the index bounds each wait itself.
     /// </summary>
     public TimeSpan OperationTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -16,9 +16,6 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
 {
     private const int MaxSyncAttempts = 8;
 
-    /// <summary>Rooms per <see cref="RedisScripts.MembersOfRooms"/> call: bounds how long one script holds Redis.</summary>
-    internal const int RoomsPerBatch = 256;
-
     private readonly RedisConnection _connection;
     private readonly RedisRoomStoreOptions _options;
     private readonly ILogger _logger;
@@ -289,36 +286,30 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         var keys = Keys.For(@namespace);
         var names = await RunAsync("list rooms", keys.Rooms, static (db, key) => db.SetMembersAsync(key), cancellationToken).ConfigureAwait(false);
 
-        // The members in batches of RoomsPerBatch rooms, one script (one reply) per batch, all batches pipelined:
-        // a few dozen commands for ten thousand rooms instead of one per room.
-        var batches = new Task<RedisResult>[(names.Length + RoomsPerBatch - 1) / RoomsPerBatch];
-        for (var b = 0; b < batches.Length; b++)
+        // One SMEMBERS per room, all pipelined on the multiplexer (no round trip each). Measured against one Lua script
+        // per batch of rooms, this costs Redis a quarter of the CPU (building Lua tables of every member is what a
+        // script adds) and lets other clients' commands interleave instead of waiting behind a long script.
+        return await RunAsync<(RedisKeys.NamespaceKeys Keys, RedisValue[] Names), IReadOnlyDictionary<string, IReadOnlyCollection<string>>>("list rooms", (keys, names), static async (db, s) =>
         {
-            var batchKeys = new RedisKey[Math.Min(RoomsPerBatch, names.Length - (b * RoomsPerBatch))];
-            for (var i = 0; i < batchKeys.Length; i++)
+            var pending = new Task<RedisValue[]>[s.Names.Length];
+            for (var i = 0; i < pending.Length; i++)
             {
-                batchKeys[i] = keys.Room(names[(b * RoomsPerBatch) + i]!);
+                pending[i] = db.SetMembersAsync(s.Keys.Room(s.Names[i]!));
             }
 
-            batches[b] = RunAsync("list rooms", batchKeys, static (db, k) => db.ScriptEvaluateAsync(RedisScripts.MembersOfRooms, k), cancellationToken);
-        }
-
-        var result = new Dictionary<string, IReadOnlyCollection<string>>(names.Length, StringComparer.Ordinal);
-        for (var b = 0; b < batches.Length; b++)
-        {
-            var members = (RedisResult[])(await batches[b].ConfigureAwait(false))!;
+            var members = await Task.WhenAll(pending).ConfigureAwait(false);
+            var result = new Dictionary<string, IReadOnlyCollection<string>>(members.Length, StringComparer.Ordinal);
             for (var i = 0; i < members.Length; i++)
             {
                 // A room can empty between the two steps (they are not one snapshot): it is left out.
-                var ids = (RedisValue[])members[i]!;
-                if (ids.Length > 0)
+                if (members[i].Length > 0)
                 {
-                    result[names[(b * RoomsPerBatch) + i]!] = ToStrings(ids);
+                    result[s.Names[i]!] = ToStrings(members[i]);
                 }
             }
-        }
 
-        return result;
+            return result;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The servers registered in the index, with their last heartbeat (Redis clock).</summary>
@@ -352,7 +343,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             // Nobody listens for that server (it crashed and is not swept yet): change Redis directly; the script
             // checks the connection exists, atomically with its removal by a sweep.
             var keys = Keys.For(where.Namespace);
-            var code = await EvalRoomScriptAsync(keys.Connection(connectionId), keys, connectionId, room, join, cancellationToken).ConfigureAwait(false);
+            var code = (int)await EvalRoomScriptAsync(keys.Connection(connectionId), keys, connectionId, room, join, cancellationToken).ConfigureAwait(false);
             return ToChange(code, join);
         }
 
@@ -381,7 +372,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             int code;
             try
             {
-                code = await EvalRoomScriptAsync(local.Key, local.Keys, connectionId, room, join, cancellationToken).ConfigureAwait(false);
+                code = (int)await EvalRoomScriptAsync(local.Key, local.Keys, connectionId, room, join, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -416,16 +407,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         _ => MembershipChange.UnknownConnection,
     };
 
-    /// <summary>Runs the join or leave script: the hot path, so no closure and no wrapper state machine beyond RunAsync's.</summary>
-    private async Task<int> EvalRoomScriptAsync(RedisKey connectionKey, RedisKeys.NamespaceKeys keys, string connectionId, string room, bool join, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(
+    /// <summary>Runs the join or leave script (the hot path: no closure, and no state machine beyond RunAsync's); the result is the script's code.</summary>
+    private Task<RedisResult> EvalRoomScriptAsync(RedisKey connectionKey, RedisKeys.NamespaceKeys keys, string connectionId, string room, bool join, CancellationToken cancellationToken)
+        => RunAsync(
             join ? "join a room" : "leave a room",
             (Script: join ? RedisScripts.Join : RedisScripts.Leave, Keys: new[] { connectionKey, keys.Room(room), keys.Rooms }, Args: new RedisValue[] { connectionId, room }),
             static (db, s) => db.ScriptEvaluateAsync(s.Script, s.Keys, s.Args),
-            cancellationToken).ConfigureAwait(false);
-        return (int)result;
-    }
+            cancellationToken);
 
     /// <summary>Sends a message to another server's channel; false when no server listens on it.</summary>
     private async Task<bool> NotifyAsync(string serverId, RedisValue message)

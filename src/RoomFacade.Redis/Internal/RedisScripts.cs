@@ -100,16 +100,6 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// The members of several rooms in one reply (manager.rooms, in batches).
-    /// KEYS: [1 .. n] r:{room}. Returns {{member, ...}, ...}, one array per key, in the order of KEYS.
-    /// </summary>
-    public const string MembersOfRooms = """
-        local result = {}
-        for i = 1, #KEYS do result[i] = redis.call('SMEMBERS', KEYS[i]) end
-        return result
-        """;
-
-    /// <summary>
     /// Records a server's heartbeat at Redis's own clock (so servers' clocks never disagree).
     /// KEYS: [1] servers. ARGV: [1] serverId. Returns 1 when the server was not registered (first beat, or its
     /// registration was lost or swept: it must re-publish its connections), 0 otherwise.
