@@ -796,7 +796,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         {
             task = action(multiplexer.GetDatabase(), state);
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
             return Task.FromException<T>(Failure(operation, ex));
         }
@@ -816,7 +816,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
                     ? await task.WaitAsync(cancellationToken).ConfigureAwait(false)
                     : await task.ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
             throw Failure(operation, ex);
         }
@@ -828,7 +828,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         {
             await _connection.GetAsync().AsTask().WaitAsync(_options.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (IsRedisFailure(ex))
+        catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
             throw Failure(operation, ex);
         }
@@ -836,7 +836,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         return await RunAsync(operation, state, action, cancellationToken).ConfigureAwait(false);
     }
 
-    private static bool IsRedisFailure(Exception ex) => ex is RedisException or TimeoutException or ObjectDisposedException;
+    /// <summary>
+    /// Whatever ends an operation other than the caller's own cancellation or the index's own error is a failure of
+    /// Redis or of the connection to it: while a connection is torn down StackExchange.Redis also faults commands with
+    /// <see cref="TaskCanceledException"/> or <see cref="InvalidOperationException"/>, not only <see cref="RedisException"/>.
+    /// </summary>
+    private static bool IsRedisFailure(Exception ex, CancellationToken cancellationToken)
+        => ex is not RoomIndexException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
     private RoomIndexException Failure(string operation, Exception ex)
         => new($"The Redis room index could not {operation} within {_options.OperationTimeout.TotalMilliseconds:0} ms (RedisRoomStoreOptions.OperationTimeout): {ex.Message}", ex);
