@@ -2,6 +2,8 @@
 // Turns the raw results of bench/run.sh into one markdown document (docs/benchmarks.md): the targets of issue 4 with
 // ratios and verdicts, then every figure. No dependencies. Can be re-run on a kept result folder:
 //   node bench/report.js --in artifacts/bench/<run> --command "bench/run.sh" --out docs/benchmarks.md
+// With --history FILE (JSON), the run's key ratios are added to FILE (replacing an entry of the same date) and the
+// document shows every run kept there, so the run-to-run spread on this machine is visible next to the latest run.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -13,6 +15,7 @@ function arg(name, fallback) {
 const dir = arg('in', '.');
 const out = arg('out', '');
 const command = arg('command', 'bench/run.sh');
+const historyFile = arg('history', '');
 const readJson = (name) => {
   const file = path.join(dir, name);
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : null;
@@ -266,6 +269,29 @@ p(table(['', ''], [
 ]));
 p('## Targets (issue 4)');
 p(table(['Target', 'Bound', 'RoomFacade vs comparison', 'Ratio', 'Verdict'], targets));
+if (historyFile) {
+  // The key ratios of this run, kept with those of earlier full runs.
+  const entry = {
+    date: machine.date_utc ?? 'n/a', commit: machine.commit ?? 'n/a',
+    load: `${machine.loadavg_start ?? '?'} → ${machine.loadavg_end ?? '?'}`,
+    emitCpu2: t.emitCpu2 ?? null, emitProcServerCpu: t.emitProcServerCpu ?? null, emitCpu1: t.emitCpu1 ?? null,
+    indexVsSadd: t.indexVsSadd ?? null, clientsP50: t.clientsP50 ?? null,
+    bcastProcWall: t.bcastProcWall ?? null, bcastProcServerCpu: t.bcastProcServerCpu ?? null,
+    redisAllIn: mem?.redis?.bytesPerMembershipAllIn ?? null,
+  };
+  const history = (fs.existsSync(historyFile) ? JSON.parse(fs.readFileSync(historyFile, 'utf8')) : [])
+    .filter((h) => h.date !== entry.date);
+  history.push(entry);
+  history.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  fs.writeFileSync(historyFile, `${JSON.stringify(history, null, 2)}\n`);
+  p('## Run to run');
+  p('The key ratios of every full run kept in `docs/benchmark-history.json` (this run is the last row; the commit is the',
+    'code measured). The same code measured twice shows what the machine\'s noise alone does to a ratio: read a single',
+    'run\'s emit and broadcast verdicts against this spread.');
+  const r = (v) => (v == null ? 'n/a' : `${v.toFixed(2)}×`);
+  p(table(['Date (UTC)', 'Commit', 'Load avg start → end', 'Emit/raw, 2 servers, per CPU-s', 'Emit/raw, server processes, per server-CPU-s', 'Emit/raw, 1 server, per CPU-s', 'Index/SADD', 'clients(room) vs fetchSockets p50', 'Broadcast vs Socket.IO, server processes (wall)', '… per server-CPU-s', 'Redis B/membership all-in'],
+    history.map((h) => [h.date, `\`${h.commit}\``, h.load, r(h.emitCpu2), r(h.emitProcServerCpu), r(h.emitCpu1), r(h.indexVsSadd), r(h.clientsP50), r(h.bcastProcWall), r(h.bcastProcServerCpu), h.redisAllIn == null ? 'n/a' : `${h.redisAllIn.toFixed(0)} B`])));
+}
 p('## What bounds the figures, and what the misses mean');
 p(...analysis());
 p('## For the library owners: what was slow, what changed, what remains');

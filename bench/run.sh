@@ -91,6 +91,8 @@ track_redis() { REDIS_PIDS+=("$(cat "$OUT/redis-$1.pid")"); }
   echo "node=$(node --version)"
   echo "redis=$(redis-server --version | sed 's/^Redis server //')"
   echo "loadavg_start=$(cut -d' ' -f1-3 /proc/loadavg)"
+  # The code measured: the commit, marked when src/ or bench/ had uncommitted changes.
+  echo "commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- src bench 2>/dev/null || echo '+uncommitted')"
 } > "$OUT/machine.txt"
 free -h > "$OUT/free.txt"
 
@@ -130,7 +132,8 @@ echo "duration_seconds=$((SECONDS - START_SECONDS))" >> "$OUT/machine.txt"
 if [ "$QUICK" -eq 1 ]; then
   node bench/report.js --in "$OUT" --command "$COMMAND" --out "$OUT/benchmarks.md"
 else
-  node bench/report.js --in "$OUT" --command "$COMMAND" --out "$OUT/benchmarks.md"
+  # Full runs also append their key ratios to docs/benchmark-history.json (the run-to-run table of the document).
+  node bench/report.js --in "$OUT" --command "$COMMAND" --history docs/benchmark-history.json --out "$OUT/benchmarks.md"
   mkdir -p docs
   cp "$OUT/benchmarks.md" docs/benchmarks.md
   log "wrote docs/benchmarks.md"

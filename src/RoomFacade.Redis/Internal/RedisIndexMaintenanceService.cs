@@ -27,15 +27,13 @@ internal sealed partial class RedisIndexMaintenanceService(
         connection.Restored += store.RequestReconcile;
         try
         {
-            var multiplexer = await connection.GetAsync().ConfigureAwait(false);
-            _subscription = await multiplexer.GetSubscriber().SubscribeAsync(store.Keys.ServerChannel(store.ServerId)).ConfigureAwait(false);
-            _subscription.OnMessage(message => store.OnServerMessageAsync(message.Message));
+            await EnsureSubscribedAsync().ConfigureAwait(false);
             status.Heartbeat(await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false));
             LogStarted(logger, store.ServerId, _options.ServerTimeout, _options.EffectiveHeartbeatInterval);
         }
         catch (Exception ex) when (ex is RedisException or RoomIndexException or TimeoutException)
         {
-            // Start anyway: operations fail fast until Redis answers, and the first heartbeat then re-publishes.
+            // Start anyway: operations fail fast until Redis answers; the heartbeats then subscribe and re-publish.
             LogUnavailableAtStart(logger, ex);
         }
 
@@ -96,9 +94,39 @@ internal sealed partial class RedisIndexMaintenanceService(
         }
     }
 
-    /// <summary>One heartbeat: register, re-publish when Redis had lost this server, reconcile what is pending.</summary>
+    /// <summary>
+    /// Subscribes this server's channel (requests from other servers about its connections, and answers to its own
+    /// requests), unless subscribed already. Retried at every heartbeat until it succeeds: a server that started while
+    /// Redis was unreachable would otherwise never hear other servers' requests (they would time out).
+    /// </summary>
+    private async Task EnsureSubscribedAsync()
+    {
+        if (_subscription is not null)
+        {
+            return;
+        }
+
+        var multiplexer = await connection.GetAsync().AsTask().WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
+        var subscribing = multiplexer.GetSubscriber().SubscribeAsync(store.Keys.ServerChannel(store.ServerId));
+        try
+        {
+            var subscription = await subscribing.WaitAsync(_options.OperationTimeout).ConfigureAwait(false);
+            subscription.OnMessage(message => store.OnServerMessageAsync(message.Message));
+            _subscription = subscription;
+        }
+        catch (TimeoutException)
+        {
+            // Should the subscription complete after all, drop it: the next heartbeat subscribes again, and a queue
+            // nobody reads would keep every message.
+            _ = subscribing.ContinueWith(static t => t.Result.Unsubscribe(CommandFlags.FireAndForget), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    /// <summary>One heartbeat: subscribe if not yet done, register, re-publish when Redis had lost this server, reconcile what is pending.</summary>
     internal async Task BeatAsync(CancellationToken cancellationToken)
     {
+        await EnsureSubscribedAsync().ConfigureAwait(false);
         var lost = await store.HeartbeatAsync(cancellationToken).ConfigureAwait(false);
         status.Heartbeat(lost);
         if ((lost || _republishNextBeat) && store.LocalConnectionCount > 0)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.AspNetCore.SignalR;
 using RoomFacade.Testing;
 using Xunit;
@@ -83,6 +84,52 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(rooms, expected), CrashBound, "the killed server's connections are swept");
         AssertSet(["", "lobby"], await rooms.GetRoomsOfAsync(a.Id).DefaultTimeout());
         await Assert.ThrowsAsync<UnknownConnectionException>(() => rooms.GetRoomsOfAsync(deadId).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task A_server_that_started_while_Redis_was_down_hears_other_servers_requests_once_Redis_is_up()
+    {
+        await _redis.StopAsync();
+        var prefix = "e2e" + Guid.NewGuid().ToString("N")[..10];
+        var late = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix));
+        await _redis.StartProcessAsync();
+        var other = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix));
+
+        // The late server subscribes its request channel at a heartbeat once Redis answers.
+        var channel = $"{prefix}:srv:{late.Services.GetRequiredService<RedisRoomMembershipStore>().ServerId}";
+        await using var admin = await _redis.ConnectAsync();
+        await TaskTimeoutExtensions.WaitUntilAsync(
+            async () => (long)(await admin.GetDatabase().ExecuteAsync("PUBSUB", "NUMSUB", channel).DefaultTimeout())[1] == 1,
+            RecoveryBound,
+            "the late server listens on its channel");
+
+        TestChatClient? x = null;
+        await TaskTimeoutExtensions.WaitUntilAsync(
+            async () =>
+            {
+                try
+                {
+                    x = await TestChatClient.ConnectAsync(late.BaseUrl);
+                    return true;
+                }
+                catch (Exception ex) when (ex is not TimeoutException)
+                {
+                    return false; // refused while the late server's Redis connection comes back
+                }
+            },
+            RecoveryBound,
+            "a client connects to the late server");
+        _disposables.Add(x!);
+
+        // Another server's join of the late server's connection is a request the late server must answer, and its own
+        // truth learns the room: after FLUSHALL it re-publishes that truth, room included.
+        await other.Rooms.JoinAsync(x!.Id, "asked").DefaultTimeout(FailFastBound);
+        AssertSet([x.Id], await other.Rooms.GetMembersAsync("", "asked").DefaultTimeout());
+        await admin.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync().DefaultTimeout();
+        await TaskTimeoutExtensions.WaitUntilAsync(
+            async () => (await other.Rooms.GetMembersAsync("", "asked").DefaultTimeout()).Count == 1,
+            RecoveryBound,
+            "the late server re-publishes the room it was asked to join");
     }
 
     private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyList<string>> Truth)> ArrangeTwoServersAsync()
