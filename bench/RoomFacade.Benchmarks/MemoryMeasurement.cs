@@ -40,11 +40,7 @@ internal static class MemoryMeasurement
         inMemory.JoinAll(ids, roomsOf);
         var heap2 = Heap();
         GC.KeepAlive(inMemory);
-        var memory = new StoreMemory(
-            Bytes(heap0, heap1, Connections),
-            Bytes(heap1, heap2, Pairs),
-            Bytes(heap0, heap2, Pairs),
-            null);
+        var memory = Deltas(heap0, heap1, heap2);
         inMemory.Dispose();
         inMemory = null;
 
@@ -62,11 +58,7 @@ internal static class MemoryMeasurement
         var used2 = StoreHarness.RedisUsedMemory();
         var rheap2 = Heap();
         GC.KeepAlive(redis);
-        var redisMemory = new StoreMemory(
-            Bytes(used0, used1, Connections),
-            Bytes(used1, used2, Pairs),
-            Bytes(used0, used2, Pairs),
-            new StoreMemory(Bytes(rheap0, rheap1, Connections), Bytes(rheap1, rheap2, Pairs), Bytes(rheap0, rheap2, Pairs), null));
+        var redisMemory = Deltas(used0, used1, used2, local: Deltas(rheap0, rheap1, rheap2));
         redis.Dispose();
 
         // Raw Redis floor: the same pairs as two plain sets per pair, written with pipelined SADDs.
@@ -92,13 +84,17 @@ internal static class MemoryMeasurement
 
         db.Ping();
         var raw2 = StoreHarness.RedisUsedMemory();
-        var rawMemory = new StoreMemory(Bytes(raw0, raw1, Connections), Bytes(raw1, raw2, Pairs), Bytes(raw0, raw2, Pairs), null);
+        var rawMemory = Deltas(raw0, raw1, raw2);
         StoreHarness.FlushAll();
 
         var info = StoreHarness.Admin.GetServer(StoreHarness.RedisServer.Configuration).Info("server")
             .SelectMany(g => g).FirstOrDefault(p => p.Key == "redis_version").Value ?? "?";
         return new MemoryResult(Connections, RoomsPerConnection, RoomPool, Pairs, memory, redisMemory, rawMemory, info);
     }
+
+    /// <summary>From the memory before registering, after registering and after joining: per connection, per membership, all-in.</summary>
+    private static StoreMemory Deltas(long before, long registered, long joined, StoreMemory? local = null)
+        => new(Bytes(before, registered, Connections), Bytes(registered, joined, Pairs), Bytes(before, joined, Pairs), local);
 
     private static double Bytes(long before, long after, int count) => (after - before) / (double)count;
 

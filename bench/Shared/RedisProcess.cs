@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using RoomFacade.Shared;
 
 namespace RoomFacade.Bench;
 
@@ -29,7 +28,7 @@ public sealed class RedisProcess : IDisposable
     public static RedisProcess Start()
     {
         var executable = FindExecutable("redis-server");
-        var port = FreePort();
+        var port = LoopbackTools.FreePort();
         var dir = Directory.CreateTempSubdirectory("roomfacade-bench-redis-").FullName;
         var psi = new ProcessStartInfo(executable)
         {
@@ -49,7 +48,7 @@ public sealed class RedisProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         var deadline = Stopwatch.StartNew();
-        while (!CanConnect(port))
+        while (!LoopbackTools.CanConnect(port))
         {
             if (process.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(20))
             {
@@ -87,40 +86,7 @@ public sealed class RedisProcess : IDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-
-    public static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
+    /// <summary>An executable of the Redis tools, or a clear error saying how to install them.</summary>
     public static string FindExecutable(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"]))
-        {
-            var path = Path.Combine(dir, name);
-            if (dir.Length > 0 && File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new InvalidOperationException($"'{name}' was not found on PATH: install it with 'apt-get install -y redis-server redis-tools' (bench/run.sh does this).");
-    }
+        => LoopbackTools.FindExecutable(name, "install it with 'apt-get install -y redis-server redis-tools' (bench/run.sh does this).");
 }

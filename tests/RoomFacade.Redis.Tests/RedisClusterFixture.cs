@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RoomFacade.Shared;
 using RoomFacade.Testing;
 using StackExchange.Redis;
 using Xunit;
@@ -23,7 +24,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             int port;
             do
             {
-                port = RedisServer.FreePort();
+                port = LoopbackTools.FreePort();
             }
             while (port > 55000 || !PortFree(port + 10000) || _nodes.Any(n => n.Port == port));
 
@@ -74,5 +75,5 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         }
     }
 
-    private static bool PortFree(int port) => !RedisServer.CanConnect(port);
+    private static bool PortFree(int port) => !LoopbackTools.CanConnect(port);
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using RoomFacade.Shared;
 using RoomFacade.Testing;
 using StackExchange.Redis;
 
@@ -34,7 +33,7 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(int? port = null, params string[] extraArgs)
     {
         var dir = Directory.CreateTempSubdirectory("roomfacade-redis-").FullName;
-        var server = new RedisServer(port ?? FreePort(), dir, extraArgs);
+        var server = new RedisServer(port ?? LoopbackTools.FreePort(), dir, extraArgs);
         await server.StartProcessAsync();
         return server;
     }
@@ -63,7 +62,7 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await TaskTimeoutExtensions.WaitUntilAsync(() => Task.FromResult(CanConnect(Port)), TimeSpan.FromSeconds(20), $"redis-server on port {Port} accepts connections");
+        await TaskTimeoutExtensions.WaitUntilAsync(() => Task.FromResult(LoopbackTools.CanConnect(Port)), TimeSpan.FromSeconds(20), $"redis-server on port {Port} accepts connections");
     }
 
     /// <summary>Kills the server (no save: its data is gone).</summary>
@@ -101,50 +100,7 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
-    public static int FreePort(int max = 65535)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            using var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-            listener.Stop();
-            if (port <= max)
-            {
-                return port;
-            }
-        }
-
-        throw new InvalidOperationException("No free loopback port found.");
-    }
-
-    public static bool CanConnect(int port)
-    {
-        try
-        {
-            using var client = new TcpClient();
-            client.Connect(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
+    /// <summary>An executable of the Redis tools, or a clear error saying how to install them.</summary>
     public static string FindExecutable(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Concat(["/usr/bin", "/usr/local/bin", "/usr/sbin"]))
-        {
-            var path = Path.Combine(dir, name);
-            if (File.Exists(path))
-            {
-                return path;
-            }
-        }
-
-        throw new InvalidOperationException(
-            $"'{name}' was not found on PATH. The Redis tests start their own Redis: install it with 'apt-get install -y redis-server' " +
-            "(the README's test command, ./build.sh test, does this).");
-    }
+        => LoopbackTools.FindExecutable(name, "the Redis tests start their own Redis: install it with 'apt-get install -y redis-server redis-tools' (the README's test command, ./eng/test.sh, does this).");
 }
