@@ -9,8 +9,6 @@ namespace ChatRooms.Hubs;
 /// </summary>
 public abstract class RoomsHub(IRoomManager rooms) : Hub
 {
-    private readonly IRoomManager rooms = rooms;
-
     private RoomSocket Me => rooms.Socket(this);
 
     // socket.join(room)
@@ -66,7 +64,7 @@ public abstract class RoomsHub(IRoomManager rooms) : Hub
     // io.in(rooms).except(except).disconnectSockets()
     public Task DisconnectSockets(string[] rooms, string[] except) => Target(rooms, except).DisconnectSocketsAsync();
 
-    private BroadcastOperator Target(string[] rooms, string[] except) => this.rooms.Of(Me.Namespace).To(rooms).Except(except);
+    private BroadcastOperator Target(string[] roomNames, string[] except) => rooms.Of(Me.Namespace).To(roomNames).Except(except);
 }
 
 /// <summary>What <c>FetchSockets</c> returns per socket: <c>{ id, rooms }</c>.</summary>
