@@ -3,6 +3,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RoomFacade;
 using RoomFacade.Redis;
+using RoomFacade.Redis.Connection;
+using RoomFacade.Redis.Index;
+using RoomFacade.Redis.Servers;
 using RoomFacade.Stores;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -45,6 +48,14 @@ public static class RedisRoomFacadeBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RedisRoomStoreOptions>, RedisRoomStoreOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RedisConnection>();
+        services.TryAddSingleton<RedisOperationRunner>();
+        services.TryAddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<RedisRoomStoreOptions>>().Value.KeyPrefix));
+        services.TryAddSingleton<ServerIdentity>();
+        services.TryAddSingleton<ServerChannel>();
+        services.TryAddSingleton<IndexScripts>();
+        services.TryAddSingleton<IndexSweeper>();
+        services.TryAddSingleton<ServerRegistry>();
+        services.TryAddSingleton<LocalTruth>();
         services.TryAddSingleton<RedisRoomMembershipStore>();
         services.AddMetrics();
         services.TryAddSingleton<RedisIndexStatus>();

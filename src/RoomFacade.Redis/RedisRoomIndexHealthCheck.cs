@@ -1,5 +1,8 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using RoomFacade.Redis.Connection;
+using RoomFacade.Redis.Index;
+using RoomFacade.Redis.Servers;
 
 namespace RoomFacade.Redis;
 

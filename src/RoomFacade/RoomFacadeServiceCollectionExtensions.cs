@@ -39,6 +39,7 @@ public static class RoomFacadeServiceCollectionExtensions
                 sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
                 () => (sp.GetRequiredService<IRoomMembershipStore>() as IRoomIndexCounter)?.GetCounts()));
             services.TryAddSingleton<LocalConnections>();
+            services.TryAddSingleton<ILocalConnectionControl>(sp => sp.GetRequiredService<LocalConnections>());
             services.TryAddSingleton<RoomManager>();
             services.TryAddSingleton<IRoomManager>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<IRoomEvents>(sp => sp.GetRequiredService<RoomManager>());

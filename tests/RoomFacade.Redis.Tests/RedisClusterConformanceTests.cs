@@ -12,7 +12,7 @@ public sealed class RedisClusterConformanceTests(RedisClusterFixture cluster) : 
     [Fact]
     public async Task Namespaces_are_spread_over_the_cluster_and_each_script_stays_in_one_slot()
     {
-        var (store, connection) = RedisStoreFactory.Create(cluster.ConnectionString);
+        var (store, connection) = RedisIndexNode.Create(cluster.ConnectionString);
         await using var _ = connection;
         var namespaces = Enumerable.Range(0, 12).Select(i => $"/ns{i}").ToArray();
         foreach (var ns in namespaces)

@@ -12,7 +12,7 @@ public abstract class RedisStoreConformanceTests : RoomMembershipStoreConformanc
 
     protected override Task<IRoomMembershipStore> CreateStoreAsync()
     {
-        var (store, connection) = RedisStoreFactory.Create(ConnectionString);
+        var (store, connection) = RedisIndexNode.Create(ConnectionString);
         _connection = connection;
         return Task.FromResult<IRoomMembershipStore>(store);
     }

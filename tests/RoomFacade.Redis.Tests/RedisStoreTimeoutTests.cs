@@ -41,7 +41,7 @@ public sealed class RedisStoreTimeoutTests : IAsyncLifetime
     {
         // The application's multiplexer waits far longer than OperationTimeout on its own.
         await using var shared = ownMultiplexer ? null : await ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},asyncTimeout=60000,syncTimeout=60000").DefaultTimeout();
-        var (store, connection) = RedisStoreFactory.Create(ownMultiplexer ? _redis.ConnectionString : null, configure: o => o.OperationTimeout = OperationTimeout, shared: shared);
+        var (store, connection) = RedisIndexNode.Create(ownMultiplexer ? _redis.ConnectionString : null, configure: o => o.OperationTimeout = OperationTimeout, shared: shared);
         await using var _ = connection;
         await store.AddConnectionAsync("", "a").DefaultTimeout();
         await store.AddToRoomAsync("a", "kept").DefaultTimeout();
@@ -63,7 +63,7 @@ public sealed class RedisStoreTimeoutTests : IAsyncLifetime
             {
                 try
                 {
-                    await store.ReconcileAsync(CancellationToken.None).DefaultTimeout();
+                    await store.Truth.ReconcileAsync(CancellationToken.None).DefaultTimeout();
                     return true;
                 }
                 catch (RoomIndexException)

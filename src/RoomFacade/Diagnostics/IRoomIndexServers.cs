@@ -1,10 +1,12 @@
 namespace RoomFacade.Diagnostics;
 
-/// <summary>Implemented by stores that know the servers sharing the index (the Redis store).</summary>
-internal interface IRoomIndexServers
+/// <summary>
+/// A capability of a shared store (such as <c>RoomFacade.Redis</c>): listing the servers that share the index. The
+/// diagnostics endpoint shows them. Implement it on the <see cref="Stores.IRoomMembershipStore"/> itself.
+/// </summary>
+public interface IRoomIndexServers
 {
+    /// <summary>The servers registered in the index, with their last heartbeat.</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
     Task<IReadOnlyList<RoomIndexServer>> GetServersAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>A server of a shared index and its last heartbeat.</summary>
-internal sealed record RoomIndexServer(string Id, DateTimeOffset LastHeartbeat, bool IsSelf);

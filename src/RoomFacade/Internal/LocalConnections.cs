@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
+using RoomFacade.Stores;
 
 namespace RoomFacade;
 
@@ -7,7 +8,7 @@ namespace RoomFacade;
 /// The connections of registered hubs that live on this server, with what is needed to disconnect them and to know
 /// when their disconnect has been fully handled (the index cleaned up).
 /// </summary>
-internal sealed class LocalConnections
+internal sealed class LocalConnections : ILocalConnectionControl
 {
     private static readonly AsyncLocal<string?> CurrentCallerId = new();
 
@@ -32,6 +33,13 @@ internal sealed class LocalConnections
     }
 
     public bool Contains(string connectionId) => _entries.ContainsKey(connectionId);
+
+    /// <inheritdoc />
+    public Task<bool> DisconnectAsync(string connectionId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        return DisconnectAsync(connectionId, RoomManager.DisconnectTimeout, cancellationToken);
+    }
 
     public bool TryGet(string connectionId, out HubCallerContext context)
     {
@@ -74,11 +82,4 @@ internal sealed class LocalConnections
 
         public TaskCompletionSource Gone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
-}
-
-/// <summary>Implemented by stores that reach connections held by other servers (the Redis store).</summary>
-internal interface IRemoteConnectionControl
-{
-    /// <summary>Asks the server holding <paramref name="connectionId"/> to disconnect it; returns once done. False when no server holds it.</summary>
-    Task<bool> DisconnectRemoteAsync(string connectionId, CancellationToken cancellationToken);
 }

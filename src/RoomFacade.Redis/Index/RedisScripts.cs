@@ -1,4 +1,4 @@
-namespace RoomFacade.Redis;
+namespace RoomFacade.Redis.Index;
 
 /// <summary>
 /// The Lua scripts of the index. Each runs atomically in one round trip and receives every key it touches in
@@ -100,14 +100,16 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Records a server's heartbeat at Redis's own clock (so servers' clocks never disagree).
-    /// KEYS: [1] servers. ARGV: [1] serverId. Returns 1 when the server was not registered (first beat, or its
-    /// registration was lost or swept: it must re-publish its connections), 0 otherwise.
+    /// Records a server's heartbeat at Redis's own clock (so servers' clocks never disagree) and reports whether its
+    /// publication marker in the global slot still exists.
+    /// KEYS: [1] servers, [2] m:{serverId} (global slot). ARGV: [1] serverId. Returns 1 when the marker exists, 0 when it
+    /// is gone (Redis lost data, or a sweep removed this server's connections: it must re-publish).
     /// </summary>
     public const string Heartbeat = """
         local t = redis.call('TIME')
         local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-        return redis.call('ZADD', KEYS[1], now, ARGV[1])
+        redis.call('ZADD', KEYS[1], now, ARGV[1])
+        return redis.call('EXISTS', KEYS[2])
         """;
 
     /// <summary>
@@ -128,5 +130,65 @@ internal static class RedisScripts
         local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
         if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
         return 0
+        """;
+
+    /// <summary>
+    /// Removes a batch of a dead server's connections from one namespace, and that server's publication marker there
+    /// (so that, should the server be alive after all, it re-publishes). A connection whose stored rooms include one
+    /// the caller did not pass is left alone and returned for a retry.
+    /// KEYS: [1] s:{serverId}, [2] rooms, [3] m:{serverId}, then per connection i: [2+2i] c:{id}, [3+2i] a:{id}, then
+    /// [4+2n ..] r:{room} for every room passed. ARGV: [1] n, [2 .. 1+n] ids, [2+n ..] room names (same order as their keys).
+    /// Returns {removed, retry, deleted}: removed = {id, room count, rooms..., ...}, retry = {id, ...}, deleted = rooms
+    /// that became empty.
+    /// </summary>
+    public const string SweepBatch = """
+        local n = tonumber(ARGV[1])
+        local roomKey = {}
+        for j = 2 + n, #ARGV do roomKey[ARGV[j]] = KEYS[j + 2 + n] end
+        local removed, retry, deleted = {}, {}, {}
+        for i = 1, n do
+          local id = ARGV[1 + i]
+          local ckey, akey = KEYS[2 + 2 * i], KEYS[3 + 2 * i]
+          local rooms = redis.call('SMEMBERS', ckey)
+          local known = true
+          for _, room in ipairs(rooms) do
+            if not roomKey[room] then known = false break end
+          end
+          if known then
+            for _, room in ipairs(rooms) do
+              local rk = roomKey[room]
+              redis.call('SREM', rk, id)
+              if redis.call('SCARD', rk) == 0 and redis.call('SREM', KEYS[2], room) == 1 then table.insert(deleted, room) end
+            end
+            redis.call('DEL', ckey, akey)
+            redis.call('SREM', KEYS[1], id)
+            if #rooms > 0 then
+              table.insert(removed, id)
+              table.insert(removed, #rooms)
+              for _, room in ipairs(rooms) do table.insert(removed, room) end
+            end
+          else
+            table.insert(retry, id)
+          end
+        end
+        redis.call('DEL', KEYS[3])
+        return {removed, retry, deleted}
+        """;
+
+    /// <summary>
+    /// Removes the global pointers of a dead server's swept connections (only those that still point to it) and its
+    /// publication marker in the global slot.
+    /// KEYS: [1] conns, [2] m:{serverId} (global slot). ARGV: [1] the pointer prefix of the server
+    /// (<c>{length}:{serverId}</c>), [2 ..] connection ids. Returns the number of pointers removed.
+    /// </summary>
+    public const string ClearPointers = """
+        local prefix = ARGV[1]
+        local cleared = 0
+        for i = 2, #ARGV do
+          local v = redis.call('HGET', KEYS[1], ARGV[i])
+          if v and string.sub(v, 1, #prefix) == prefix then cleared = cleared + redis.call('HDEL', KEYS[1], ARGV[i]) end
+        end
+        redis.call('DEL', KEYS[2])
+        return cleared
         """;
 }

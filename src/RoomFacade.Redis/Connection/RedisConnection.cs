@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
-namespace RoomFacade.Redis;
+namespace RoomFacade.Redis.Connection;
 
 /// <summary>
 /// The multiplexer of the index: the application's own <see cref="IConnectionMultiplexer"/> when no
@@ -11,9 +11,12 @@ namespace RoomFacade.Redis;
 /// </summary>
 internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, IServiceProvider services) : IAsyncDisposable
 {
+    private static readonly string[] TimeoutSettings = ["asyncTimeout", "syncTimeout", "connectTimeout"];
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private IConnectionMultiplexer? _multiplexer;
     private bool _owned;
+    private bool _enforcesOperationTimeout;
 
     /// <summary>Raised when a physical connection to Redis is restored.</summary>
     public event Action? Restored;
@@ -21,10 +24,19 @@ internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, I
     public IConnectionMultiplexer? Current => Volatile.Read(ref _multiplexer);
 
     /// <summary>
-    /// True when the multiplexer is the index's own: its <c>AsyncTimeout</c> is <see cref="RedisRoomStoreOptions.OperationTimeout"/>,
-    /// so StackExchange.Redis bounds every command and the index needs no timer of its own per operation.
+    /// True when StackExchange.Redis bounds every command by <see cref="RedisRoomStoreOptions.OperationTimeout"/> (the
+    /// index's own multiplexer, whose configuration string set no timeout of its own), so the index needs no timer per
+    /// operation. Otherwise the operation runner bounds each wait itself.
     /// </summary>
-    public bool EnforcesOperationTimeout => _owned;
+    public bool EnforcesOperationTimeout => _enforcesOperationTimeout;
+
+    /// <summary>
+    /// Whether a StackExchange.Redis configuration string sets a timeout itself (<c>asyncTimeout</c>, <c>syncTimeout</c>
+    /// or <c>connectTimeout</c>): those are respected, never overridden.
+    /// </summary>
+    public static bool SetsOwnTimeouts(string configuration)
+        => configuration.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Any(part => TimeoutSettings.Any(setting => part.StartsWith(setting + "=", StringComparison.OrdinalIgnoreCase)));
 
     public async ValueTask<IConnectionMultiplexer> GetAsync()
     {
@@ -52,10 +64,15 @@ internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, I
                 var config = ConfigurationOptions.Parse(o.Configuration);
                 config.AbortOnConnectFail = false;
                 config.BacklogPolicy = BacklogPolicy.FailFast;
-                var timeoutMs = (int)Math.Clamp(o.OperationTimeout.TotalMilliseconds, 100, int.MaxValue);
-                config.ConnectTimeout = timeoutMs;
-                config.AsyncTimeout = timeoutMs;
-                config.SyncTimeout = timeoutMs;
+                if (!SetsOwnTimeouts(o.Configuration))
+                {
+                    var timeoutMs = (int)Math.Clamp(o.OperationTimeout.TotalMilliseconds, 100, int.MaxValue);
+                    config.ConnectTimeout = timeoutMs;
+                    config.AsyncTimeout = timeoutMs;
+                    config.SyncTimeout = timeoutMs;
+                    _enforcesOperationTimeout = true;
+                }
+
                 config.ReconnectRetryPolicy = new LinearRetry(500);
                 config.ClientName ??= "roomfacade";
                 multiplexer = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);

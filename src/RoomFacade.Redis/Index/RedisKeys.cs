@@ -1,7 +1,7 @@
 using System.Text;
 using StackExchange.Redis;
 
-namespace RoomFacade.Redis;
+namespace RoomFacade.Redis.Index;
 
 /// <summary>
 /// Builds every Redis key and channel of the index. The one place that knows the layout:
@@ -11,20 +11,25 @@ namespace RoomFacade.Redis;
 /// {prefix}:{ns:HEX}:rooms              SET   names of the non-empty rooms of the namespace
 /// {prefix}:{ns:HEX}:a:{connectionId}   HASH  attributes of a connection (user id, app data)
 /// {prefix}:{ns:HEX}:s:{serverId}       SET   connection ids a server holds in the namespace
+/// {prefix}:{ns:HEX}:m:{serverId}       STRING a server's publication marker in the namespace's slot
 /// {prefix}:{g}:conns                   HASH  connection id -> "{length of server id}:{server id}{namespace}"
 ///                                            (the server holding it and its namespace; see <see cref="ConnectionPointer"/>)
 /// {prefix}:{g}:namespaces              SET   namespaces that have had connections
 /// {prefix}:{g}:servers                 ZSET  server id -> last heartbeat (Redis TIME, ms)
+/// {prefix}:{g}:m:{serverId}            STRING a server's publication marker in the global slot
 /// {prefix}:srv:{serverId}              channel: requests to this server about its connections (join, leave, disconnect,
 ///                                      attribute changes) and answers to its own requests
 /// </code>
 /// </summary>
 /// <remarks>
 /// Collision-free for any string: every key has exactly one free-text part, always last, after a fixed marker
-/// (<c>c:</c>, <c>r:</c>, <c>s:</c>, <c>a:</c>), so two different (kind, text) pairs never give the same key. The namespace is
+/// (<c>c:</c>, <c>r:</c>, <c>s:</c>, <c>a:</c>, <c>m:</c>), so two different (kind, text) pairs never give the same key. The namespace is
 /// hex-encoded inside the hash tag, so the tag never contains braces and is never empty; the prefix may not contain
 /// braces, so the tag is always the key's first <c>{...}</c>. All keys of a namespace share its hash tag (one cluster
 /// slot), so every script touches one slot.
+/// <para>A publication marker exists while Redis holds everything a server published in that slot: the server writes it
+/// before it (re-)publishes, data loss removes it with the data, and a sweep removes it with the server's connections.
+/// A server whose marker is missing re-publishes (see <c>ServerRegistry</c>).</para>
 /// </remarks>
 internal sealed class RedisKeys
 {
@@ -36,6 +41,7 @@ internal sealed class RedisKeys
         Conns = prefix + ":{g}:conns";
         Namespaces = prefix + ":{g}:namespaces";
         Servers = prefix + ":{g}:servers";
+        _globalMarker = prefix + ":{g}:m:";
     }
 
     public RedisKey Conns { get; }
@@ -45,6 +51,10 @@ internal sealed class RedisKeys
     public RedisKey Servers { get; }
 
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, NamespaceKeys> _namespaces = new(StringComparer.Ordinal);
+    private readonly string _globalMarker;
+
+    /// <summary>A server's publication marker in the global slot.</summary>
+    public RedisKey GlobalMarker(string serverId) => _globalMarker + serverId;
 
     /// <summary>The keys of a namespace (cached: namespaces are few).</summary>
     public NamespaceKeys For(string @namespace)
@@ -65,6 +75,7 @@ internal sealed class RedisKeys
         private readonly string _room = @base + "r:";
         private readonly string _attributes = @base + "a:";
         private readonly string _server = @base + "s:";
+        private readonly string _marker = @base + "m:";
 
         public RedisKey Rooms { get; } = @base + "rooms";
 
@@ -75,30 +86,8 @@ internal sealed class RedisKeys
         public RedisKey Attributes(string connectionId) => _attributes + connectionId;
 
         public RedisKey Server(string serverId) => _server + serverId;
-    }
-}
 
-/// <summary>
-/// Where a connection lives: the value of the global <c>conns</c> hash, encoded as
-/// <c>{length of the server id}:{server id}{namespace}</c> (unambiguous for any strings, one hash entry per connection).
-/// </summary>
-internal readonly record struct ConnectionPointer(string ServerId, string Namespace)
-{
-    public string Encode() => ServerId.Length.ToString(System.Globalization.CultureInfo.InvariantCulture) + ":" + ServerId + Namespace;
-
-    public static ConnectionPointer? Decode(RedisValue value)
-    {
-        if (value.IsNull)
-        {
-            return null;
-        }
-
-        var text = (string)value!;
-        var colon = text.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0
-            && int.TryParse(text.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var length)
-            && length <= text.Length - colon - 1
-                ? new ConnectionPointer(text.Substring(colon + 1, length), text[(colon + 1 + length)..])
-                : null;
+        /// <summary>A server's publication marker in this namespace's slot.</summary>
+        public RedisKey Marker(string serverId) => _marker + serverId;
     }
 }

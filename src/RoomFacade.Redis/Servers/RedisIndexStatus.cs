@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
 
-namespace RoomFacade.Redis;
+namespace RoomFacade.Redis.Servers;
 
 /// <summary>
 /// What the maintenance service last achieved (for the health check), and the <c>RoomFacade.Redis</c> meter:

@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoomFacade.Redis.Connection;
+using RoomFacade.Redis.Index;
+
+namespace RoomFacade.Redis.Servers;
+
+/// <summary>
+/// Keeps the Redis index true over time: subscribes this server's channel (and keeps trying until it is), heartbeats,
+/// has the local truth re-published when Redis no longer holds it, reconciles operations whose outcome Redis could not
+/// confirm, sweeps dead servers, and removes this server's connections on graceful shutdown.
+/// </summary>
+internal sealed partial class RedisIndexMaintenanceService(
+    RedisRoomMembershipStore store,
+    ServerRegistry registry,
+    ServerChannel channel,
+    RedisConnection connection,
+    IOptions<RedisRoomStoreOptions> options,
+    TimeProvider timeProvider,
+    RedisIndexStatus status,
+    ILogger<RedisIndexMaintenanceService> logger) : BackgroundService
+{
+    private readonly RedisRoomStoreOptions _options = options.Value;
+
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        connection.Restored += store.Truth.RequestReconcile;
+        try
+        {
+            // Bounded: a server whose Redis is down starts listening after at most OperationTimeout.
+            using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            bound.CancelAfter(_options.OperationTimeout);
+            await BeatAsync(bound.Token).ConfigureAwait(false);
+            LogStarted(logger, store.ServerId, _options.ServerTimeout, _options.EffectiveHeartbeatInterval);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Start anyway: operations fail fast until Redis answers; the heartbeats then subscribe and re-publish.
+            LogUnavailableAtStart(logger, ex);
+        }
+
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var sweepEvery = _options.EffectiveSweepInterval;
+        var lastSweep = timeProvider.GetTimestamp();
+        using var timer = new PeriodicTimer(_options.EffectiveHeartbeatInterval, timeProvider);
+        Task<bool>? tick = null;
+        Task? wake = null;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+            wake ??= store.Truth.ReconcileSignal.WaitAsync(stoppingToken);
+            var fired = await Task.WhenAny(tick, wake).ConfigureAwait(false);
+            if (fired.IsCanceled || stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            var wasWake = fired == wake;
+            if (wasWake)
+            {
+                wake = null;
+            }
+            else
+            {
+                if (!await tick.ConfigureAwait(false))
+                {
+                    break;
+                }
+
+                tick = null;
+            }
+
+            try
+            {
+                await BeatAsync(stoppingToken).ConfigureAwait(false);
+                if (!wasWake && timeProvider.GetElapsedTime(lastSweep) >= sweepEvery - TimeSpan.FromMilliseconds(1))
+                {
+                    lastSweep = timeProvider.GetTimestamp();
+                    await SweepAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex)
+            {
+                LogMaintenanceFailed(logger, ex);
+            }
+        }
+    }
+
+    /// <summary>One heartbeat: subscribe if not yet done, register and check the markers, re-publish if needed, reconcile.</summary>
+    internal async Task BeatAsync(CancellationToken cancellationToken)
+    {
+        await channel.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        var beat = await registry.BeatAsync(store.Truth, cancellationToken).ConfigureAwait(false);
+        status.Heartbeat(beat.RegistrationLost);
+        status.Reconciled(beat.Republished);
+        status.Reconciled(await store.Truth.ReconcileAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>One sweep of dead servers.</summary>
+    internal async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var swept = await registry.SweepAsync(cancellationToken).ConfigureAwait(false);
+        status.Swept(swept.Count, swept.Sum(s => s.Result.Connections.Count));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        connection.Restored -= store.Truth.RequestReconcile;
+        try
+        {
+            await store.UnregisterAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RoomIndexException or OperationCanceledException)
+        {
+            LogUnregisterFailed(logger, ex);
+        }
+
+        try
+        {
+            await channel.UnsubscribeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogUnregisterFailed(logger, ex);
+        }
+    }
+
+    [LoggerMessage(EventId = 110, Level = LogLevel.Information, Message = "Redis room index started as server {ServerId} (server timeout {ServerTimeout}, heartbeat every {Heartbeat}).")]
+    private static partial void LogStarted(ILogger logger, string serverId, TimeSpan serverTimeout, TimeSpan heartbeat);
+
+    [LoggerMessage(EventId = 111, Level = LogLevel.Warning, Message = "Redis is unreachable at start-up; room index operations fail fast until it answers.")]
+    private static partial void LogUnavailableAtStart(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 112, Level = LogLevel.Warning, Message = "Redis room index maintenance failed; it is retried at the next heartbeat.")]
+    private static partial void LogMaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 114, Level = LogLevel.Warning, Message = "Removing this server's connections from the Redis room index at shutdown failed; other servers will sweep them after ServerTimeout.")]
+    private static partial void LogUnregisterFailed(ILogger logger, Exception exception);
+}

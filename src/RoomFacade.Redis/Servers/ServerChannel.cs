@@ -1,0 +1,203 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using RoomFacade.Redis.Connection;
+using RoomFacade.Redis.Index;
+using StackExchange.Redis;
+
+namespace RoomFacade.Redis.Servers;
+
+/// <summary>
+/// This server's channel (<c>{prefix}:srv:{serverId}</c>): one subscription per server, kept until shutdown, carrying
+/// requests from other servers and the answers to this server's own requests. Dispatch never blocks the subscription's
+/// queue: answers complete their pending request at once, requests run on the thread pool. Every request gets an
+/// answer, an error answer included, so a requester never waits out its timeout because a handler failed.
+/// </summary>
+internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKeys keys, ServerIdentity identity, ILogger<ServerChannel> logger)
+{
+    private const string Ok = "ok";
+    private const string Error = "err";
+
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string[]>> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<ServerMessageKind, Func<string[], CancellationToken, Task<string[]>>> _handlers = [];
+    private readonly SemaphoreSlim _subscribeGate = new(1, 1);
+    private ChannelMessageQueue? _subscription;
+
+    public string ServerId => identity.Id;
+
+    /// <summary>Whether the subscription is in place (the health check reports it).</summary>
+    public bool IsSubscribed => Volatile.Read(ref _subscription) is not null;
+
+    /// <summary>
+    /// Registers the handler of one request kind: it gets the request's arguments and returns the answer's payload.
+    /// Register every handler before <see cref="EnsureSubscribedAsync"/>.
+    /// </summary>
+    public void Handle(ServerMessageKind kind, Func<string[], CancellationToken, Task<string[]>> handler) => _handlers[kind] = handler;
+
+    /// <summary>Subscribes this server's channel unless subscribed already. Retried by the caller until it succeeds.</summary>
+    public async Task EnsureSubscribedAsync(CancellationToken cancellationToken)
+    {
+        if (IsSubscribed)
+        {
+            return;
+        }
+
+        await _subscribeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (IsSubscribed)
+            {
+                return;
+            }
+
+            var multiplexer = await runner.Connection.GetAsync().AsTask().WaitAsync(runner.Timeout, cancellationToken).ConfigureAwait(false);
+            var subscribing = multiplexer.GetSubscriber().SubscribeAsync(keys.ServerChannel(ServerId));
+            try
+            {
+                var subscription = await subscribing.WaitAsync(runner.Timeout, cancellationToken).ConfigureAwait(false);
+                subscription.OnMessage(Dispatch);
+                Volatile.Write(ref _subscription, subscription);
+            }
+            catch (Exception ex) when (RedisOperationRunner.IsRedisFailure(ex, cancellationToken))
+            {
+                // Should the subscription complete after all, drop it: the next attempt subscribes again, and a queue
+                // nobody reads would keep every message.
+                _ = subscribing.ContinueWith(static t => t.Result.Unsubscribe(CommandFlags.FireAndForget), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw runner.Failure("subscribe this server's channel", ex);
+            }
+        }
+        catch (Exception ex) when (RedisOperationRunner.IsRedisFailure(ex, cancellationToken))
+        {
+            throw runner.Failure("connect to subscribe this server's channel", ex);
+        }
+        finally
+        {
+            _subscribeGate.Release();
+        }
+    }
+
+    public async Task UnsubscribeAsync()
+    {
+        if (Interlocked.Exchange(ref _subscription, null) is { } subscription)
+        {
+            await subscription.UnsubscribeAsync().WaitAsync(runner.Timeout).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Sends a request to a server and waits for its answer's payload, bounded by twice the operation timeout. Null when
+    /// no server listens on that channel (the server is gone). An error answer becomes a <see cref="RoomIndexException"/>.
+    /// </summary>
+    public async Task<string[]?> RequestAsync(string serverId, ServerMessageKind kind, string[] arguments, CancellationToken cancellationToken)
+    {
+        if (serverId == ServerId)
+        {
+            return await HandleAsync(kind, arguments, cancellationToken).ConfigureAwait(false);
+        }
+
+        var requestId = Guid.NewGuid().ToString("N");
+        var answer = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[requestId] = answer;
+        try
+        {
+            var message = new ServerMessage(kind, [requestId, ServerId, .. arguments]);
+            if (await runner.PublishAsync(keys.ServerChannel(serverId), message.Encode(), cancellationToken).ConfigureAwait(false) == 0)
+            {
+                return null;
+            }
+
+            return await answer.Task.WaitAsync(runner.Timeout * 2, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException ex)
+        {
+            throw new RoomIndexException($"Server '{serverId}' did not answer within {runner.Timeout * 2} (2 × RedisRoomStoreOptions.OperationTimeout).", ex);
+        }
+        finally
+        {
+            _pending.TryRemove(requestId, out _);
+        }
+    }
+
+    /// <summary>Handles one message from the subscription: never awaits, so the queue keeps flowing.</summary>
+    internal void Dispatch(ChannelMessage channelMessage)
+    {
+        switch (ServerMessage.TryDecode(channelMessage.Message, out var message))
+        {
+            case ServerMessageParse.UnknownVersion:
+                LogUnknownVersion(logger, ((string?)channelMessage.Message)?[..Math.Min(4, ((string?)channelMessage.Message)?.Length ?? 0)]);
+                return;
+            case ServerMessageParse.Malformed:
+                LogMalformed(logger);
+                return;
+        }
+
+        if (message.Kind == ServerMessageKind.Answer)
+        {
+            if (message.Fields.Length >= 2 && _pending.TryRemove(message.Fields[0], out var pending))
+            {
+                if (message.Fields[1] == Ok)
+                {
+                    pending.TrySetResult(message.Fields[2..]);
+                }
+                else
+                {
+                    pending.TrySetException(new RoomIndexException(message.Fields.Length > 2 ? message.Fields[2] : "Another server could not carry out the request.", null));
+                }
+            }
+
+            return;
+        }
+
+        if (message.Fields.Length < 2 || !_handlers.ContainsKey(message.Kind))
+        {
+            LogUnknownKind(logger, (char)message.Kind);
+            return;
+        }
+
+        _ = Task.Run(() => AnswerAsync(message));
+    }
+
+    private async Task AnswerAsync(ServerMessage request)
+    {
+        string[] reply;
+        try
+        {
+            var payload = await HandleAsync(request.Kind, request.Fields[2..], CancellationToken.None).ConfigureAwait(false);
+            reply = [request.Fields[0], Ok, .. payload];
+        }
+        catch (Exception ex)
+        {
+            // Any failure (Redis, shutdown, a bug) is answered: the requester must not wait out its timeout.
+            LogRequestFailed(logger, (char)request.Kind, request.Fields[1], ex);
+            reply = [request.Fields[0], Error, $"Server '{ServerId}' could not carry out the request: {ex.Message}"];
+        }
+
+        try
+        {
+            await runner.PublishAsync(keys.ServerChannel(request.Fields[1]), new ServerMessage(ServerMessageKind.Answer, reply).Encode(), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogAnswerFailed(logger, request.Fields[1], ex);
+        }
+    }
+
+    private Task<string[]> HandleAsync(ServerMessageKind kind, string[] arguments, CancellationToken cancellationToken)
+        => _handlers.TryGetValue(kind, out var handler)
+            ? handler(arguments, cancellationToken)
+            : throw new InvalidOperationException($"No handler for server message kind '{(char)kind}'.");
+
+    [LoggerMessage(EventId = 120, Level = LogLevel.Warning, Message = "Ignored a server message of another wire version ({Header}): are servers of different RoomFacade.Redis versions sharing the key prefix?")]
+    private static partial void LogUnknownVersion(ILogger logger, string? header);
+
+    [LoggerMessage(EventId = 121, Level = LogLevel.Warning, Message = "Ignored a malformed server message.")]
+    private static partial void LogMalformed(ILogger logger);
+
+    [LoggerMessage(EventId = 122, Level = LogLevel.Warning, Message = "Ignored a server message of unknown kind '{Kind}'.")]
+    private static partial void LogUnknownKind(ILogger logger, char kind);
+
+    [LoggerMessage(EventId = 123, Level = LogLevel.Warning, Message = "A request of kind '{Kind}' from server {ServerId} failed; an error answer is sent.")]
+    private static partial void LogRequestFailed(ILogger logger, char kind, string serverId, Exception exception);
+
+    [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "Answering server {ServerId} failed; it will time out.")]
+    private static partial void LogAnswerFailed(ILogger logger, string serverId, Exception exception);
+}

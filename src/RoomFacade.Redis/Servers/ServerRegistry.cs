@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using RoomFacade.Diagnostics;
+using RoomFacade.Redis.Connection;
+using RoomFacade.Redis.Index;
+
+namespace RoomFacade.Redis.Servers;
+
+/// <summary>
+/// The servers sharing the index: registers this one, heartbeats at Redis's clock, detects that Redis no longer holds
+/// what this server published (in every slot it writes, not only the global one), has it re-published, and sweeps dead
+/// servers.
+/// </summary>
+/// <remarks>
+/// Detection uses a publication marker per slot (<see cref="RedisKeys.GlobalMarker"/>, <see cref="RedisKeys.NamespaceKeys.Marker"/>).
+/// A marker is written before what it covers and only by this class; data loss and sweeps remove it. Every heartbeat
+/// checks the markers, so re-publishing never depends on one particular answer arriving: while a marker is missing, or
+/// a re-publish has not completed with every marker verified afterwards, each heartbeat re-publishes.
+/// </remarks>
+internal sealed partial class ServerRegistry(
+    RedisOperationRunner runner,
+    RedisKeys keys,
+    ServerIdentity identity,
+    IndexSweeper sweeper,
+    IOptions<RedisRoomStoreOptions> options,
+    ILogger<ServerRegistry> logger)
+{
+    private readonly ConcurrentDictionary<string, Task> _markedNamespaces = new(StringComparer.Ordinal);
+    private readonly long _serverTimeoutMs = (long)options.Value.ServerTimeout.TotalMilliseconds;
+    private Task? _registration;
+    private volatile bool _republishPending;
+
+    public string ServerId => identity.Id;
+
+    /// <summary>Whether a re-publish is due (a marker was found missing and the re-publish has not completed since).</summary>
+    public bool RepublishPending => _republishPending;
+
+    /// <summary>
+    /// Makes sure this server is registered and holds its marker in the namespace's slot before it publishes a
+    /// connection there (so that loss or a sweep of what follows is detected). Once per namespace; retried after a failure.
+    /// </summary>
+    public Task EnsureRegisteredAsync(string @namespace, CancellationToken cancellationToken)
+        => _registration is { IsCompletedSuccessfully: true } && _markedNamespaces.TryGetValue(@namespace, out var marked) && marked.IsCompletedSuccessfully
+            ? Task.CompletedTask
+            : EnsureRegisteredSlowAsync(@namespace, cancellationToken);
+
+    /// <summary>One heartbeat: records it, checks every marker, and has <paramref name="truth"/> re-published when one is missing.</summary>
+    public async Task<HeartbeatResult> BeatAsync(LocalTruth truth, CancellationToken cancellationToken)
+    {
+        var namespaces = _markedNamespaces.Keys.Union(truth.Namespaces, StringComparer.Ordinal).ToArray();
+        var id = ServerId;
+        var (globalHeld, namespacesHeld) = await runner.RunAsync("record the heartbeat", async db =>
+        {
+            var beat = db.ScriptEvaluateAsync(RedisScripts.Heartbeat, [keys.Servers, keys.GlobalMarker(id)], [id]);
+            var checks = namespaces.Select(ns => db.KeyExistsAsync(keys.For(ns).Marker(id))).ToArray();
+            return ((int)await beat.ConfigureAwait(false) == 1, await Task.WhenAll(checks).ConfigureAwait(false));
+        }, cancellationToken).ConfigureAwait(false);
+
+        var lost = !globalHeld || namespacesHeld.Any(held => !held);
+        if (lost)
+        {
+            _republishPending = true;
+        }
+
+        if (!_republishPending)
+        {
+            _registration ??= Task.CompletedTask;
+            return new HeartbeatResult(false, 0);
+        }
+
+        // Marker first, then the data, then check the markers survived: loss during the re-publish is seen next beat.
+        await SetMarkersAsync(namespaces, cancellationToken).ConfigureAwait(false);
+        _registration = Task.CompletedTask;
+        var count = await truth.RepublishAllAsync(cancellationToken).ConfigureAwait(false);
+        if (await MarkersHeldAsync(namespaces, cancellationToken).ConfigureAwait(false))
+        {
+            _republishPending = false;
+        }
+
+        LogRepublished(logger, count, lost ? "a publication marker was missing" : "the previous re-publish did not complete");
+        return new HeartbeatResult(lost, count);
+    }
+
+    /// <summary>Sweeps every server whose heartbeat is older than <see cref="RedisRoomStoreOptions.ServerTimeout"/>. Idempotent.</summary>
+    public async Task<IReadOnlyList<(string ServerId, SweepResult Result)>> SweepAsync(CancellationToken cancellationToken)
+    {
+        var dead = (StackExchange.Redis.RedisResult[])(await runner.RunAsync("find dead servers", db => db.ScriptEvaluateAsync(RedisScripts.FindDead, [keys.Servers], [_serverTimeoutMs]), cancellationToken).ConfigureAwait(false))!;
+        var results = new List<(string, SweepResult)>();
+        if (dead.Length == 0)
+        {
+            return results;
+        }
+
+        var namespaces = IndexScripts.ToStrings(await runner.RunAsync("list namespaces", db => db.SetMembersAsync(keys.Namespaces), cancellationToken).ConfigureAwait(false));
+        for (var i = 0; i + 1 < dead.Length; i += 2)
+        {
+            var serverId = (string)dead[i]!;
+            var lastBeat = (string)dead[i + 1]!;
+            if (serverId == ServerId)
+            {
+                continue;
+            }
+
+            var result = await sweeper.SweepServerAsync(serverId, namespaces, cancellationToken).ConfigureAwait(false);
+            await runner.RunAsync("forget a dead server", db => db.ScriptEvaluateAsync(RedisScripts.ForgetServer, [keys.Servers], [serverId, lastBeat]), cancellationToken).ConfigureAwait(false);
+            LogSwept(logger, serverId, result.Connections.Count, result.DeletedRooms.Count);
+            results.Add((serverId, result));
+        }
+
+        return results;
+    }
+
+    /// <summary>The servers registered in the index, with their last heartbeat (Redis clock).</summary>
+    public async Task<IReadOnlyList<RoomIndexServer>> GetServersAsync(CancellationToken cancellationToken)
+    {
+        var entries = await runner.RunAsync("list servers", db => db.SortedSetRangeByRankWithScoresAsync(keys.Servers), cancellationToken).ConfigureAwait(false);
+        return [.. entries.Select(e => new RoomIndexServer(e.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), e.Element == ServerId))];
+    }
+
+    /// <summary>Graceful shutdown (after this server's connections were removed): forgets this server and its markers.</summary>
+    public async Task UnregisterAsync(CancellationToken cancellationToken)
+    {
+        var namespaces = _markedNamespaces.Keys.ToArray();
+        await runner.RunAsync("unregister the server", db => Task.WhenAll([
+            db.SortedSetRemoveAsync(keys.Servers, ServerId),
+            db.KeyDeleteAsync(keys.GlobalMarker(ServerId)),
+            .. namespaces.Select(ns => db.KeyDeleteAsync(keys.For(ns).Marker(ServerId))),
+        ]), cancellationToken).ConfigureAwait(false);
+        _registration = null;
+        _markedNamespaces.Clear();
+    }
+
+    private async Task EnsureRegisteredSlowAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        // Shared attempts run without the first caller's token (others wait on them); each caller bounds its own wait.
+        var registration = _registration;
+        if (registration is null || registration.IsFaulted || registration.IsCanceled)
+        {
+            registration = _registration = RegisterAsync();
+        }
+
+        await registration.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var id = ServerId;
+        var marked = _markedNamespaces.AddOrUpdate(
+            @namespace,
+            ns => runner.RunAsync("mark a namespace", db => db.StringSetAsync(keys.For(ns).Marker(id), "1"), CancellationToken.None),
+            (ns, existing) => existing.IsFaulted || existing.IsCanceled ? runner.RunAsync("mark a namespace", db => db.StringSetAsync(keys.For(ns).Marker(id), "1"), CancellationToken.None) : existing);
+        await marked.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task RegisterAsync()
+    {
+        var id = ServerId;
+        return runner.RunAsync("register the server", db => Task.WhenAll(
+            db.StringSetAsync(keys.GlobalMarker(id), "1"),
+            db.ScriptEvaluateAsync(RedisScripts.Heartbeat, [keys.Servers, keys.GlobalMarker(id)], [id])), CancellationToken.None);
+    }
+
+    private Task SetMarkersAsync(string[] namespaces, CancellationToken cancellationToken)
+    {
+        var id = ServerId;
+        return runner.RunAsync("write the publication markers", db => Task.WhenAll([
+            db.StringSetAsync(keys.GlobalMarker(id), "1"),
+            .. namespaces.Select(ns => db.StringSetAsync(keys.For(ns).Marker(id), "1")),
+        ]), cancellationToken);
+    }
+
+    private async Task<bool> MarkersHeldAsync(string[] namespaces, CancellationToken cancellationToken)
+    {
+        var id = ServerId;
+        var held = await runner.RunAsync("check the publication markers", db => Task.WhenAll([
+            db.KeyExistsAsync(keys.GlobalMarker(id)),
+            .. namespaces.Select(ns => db.KeyExistsAsync(keys.For(ns).Marker(id))),
+        ]), cancellationToken).ConfigureAwait(false);
+        return held.All(h => h);
+    }
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Swept dead server {ServerId}: {Connections} connection(s) removed from the room index, {Rooms} room(s) deleted.")]
+    private static partial void LogSwept(ILogger logger, string serverId, int connections, int rooms);
+
+    [LoggerMessage(EventId = 113, Level = LogLevel.Warning, Message = "Re-published {Count} connection(s) of this server to the Redis room index: {Reason}.")]
+    private static partial void LogRepublished(ILogger logger, int count, string reason);
+}
+
+/// <summary>The outcome of one heartbeat.</summary>
+/// <param name="RegistrationLost">Whether a publication marker was missing (Redis lost data, or this server was swept).</param>
+/// <param name="Republished">Connections re-published by this heartbeat.</param>
+internal readonly record struct HeartbeatResult(bool RegistrationLost, int Republished);

@@ -1,0 +1,3 @@
+global using RoomFacade.Redis.Connection;
+global using RoomFacade.Redis.Index;
+global using RoomFacade.Redis.Servers;
