@@ -18,7 +18,7 @@ public sealed class PackageInstallTests : IDisposable
     [Fact]
     public async Task Packed_packages_install_from_a_local_feed_and_work()
     {
-        var repo = FindRepoRoot();
+        var repo = RepoPaths.Root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var feed = Path.Combine(_work, "feed");
         foreach (var project in new[] { "src/RoomFacade/RoomFacade.csproj", "src/RoomFacade.Redis/RoomFacade.Redis.csproj" })
@@ -111,18 +111,6 @@ public sealed class PackageInstallTests : IDisposable
         return props[start..props.IndexOf('"', start)];
     }
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RoomFacade.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("RoomFacade.sln not found above " + AppContext.BaseDirectory);
-    }
 
     private static async Task<string> RunAsync(string workingDirectory, string fileName, params string[] args)
     {

@@ -65,12 +65,12 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         Assert.Equal(MembershipChange.RoomCreated, await Store.AddToRoomAsync(a, "room").DefaultTimeout());
         Assert.Equal(MembershipChange.Changed, await Store.AddToRoomAsync(b, "room").DefaultTimeout());
 
-        AssertSet([a, b], await Store.GetMembersAsync("", "room").DefaultTimeout());
-        AssertSet(["", "room"], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        SetAssert.Equal([a, b], await Store.GetMembersAsync("", "room").DefaultTimeout());
+        SetAssert.Equal(["", "room"], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
         var rooms = await Store.GetRoomsAsync("").DefaultTimeout();
-        AssertSet(["", "room"], rooms.Keys);
-        AssertSet([a, b], rooms["room"]);
-        AssertSet([a, b], rooms[""]);
+        SetAssert.Equal(["", "room"], rooms.Keys);
+        SetAssert.Equal([a, b], rooms["room"]);
+        SetAssert.Equal([a, b], rooms[""]);
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         Assert.Equal(MembershipChange.Unchanged, await Store.RemoveFromRoomAsync(a, "elsewhere").DefaultTimeout());
 
         Assert.Equal([a], await Store.GetMembersAsync("", "room").DefaultTimeout());
-        AssertSet(["", "room"], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        SetAssert.Equal(["", "room"], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
     }
 
     [Fact]
@@ -115,13 +115,13 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         var removal = await Store.RemoveConnectionAsync(a).DefaultTimeout();
         Assert.NotNull(removal);
         Assert.Equal("", removal.Namespace);
-        AssertSet(["", "r1", "r2"], removal.Rooms);
-        AssertSet(["r1"], removal.DeletedRooms);
+        SetAssert.Equal(["", "r1", "r2"], removal.Rooms);
+        SetAssert.Equal(["r1"], removal.DeletedRooms);
 
         Assert.Null(await Store.GetNamespaceAsync(a).DefaultTimeout());
         Assert.Empty(await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
         var rooms = await Store.GetRoomsAsync("").DefaultTimeout();
-        AssertSet(["", "r2"], rooms.Keys);
+        SetAssert.Equal(["", "r2"], rooms.Keys);
         Assert.Equal([b], rooms["r2"]);
         Assert.Equal([b], rooms[""]);
         Assert.Null(await Store.RemoveConnectionAsync(a).DefaultTimeout());
@@ -256,11 +256,11 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
 
         Assert.Equal([a], await Store.GetMembersAsync("", room).DefaultTimeout());
         Assert.Equal([b], await Store.GetMembersAsync("", room + "x").DefaultTimeout());
-        AssertSet(["", room], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
-        AssertSet(["", room, room + "x"], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
+        SetAssert.Equal(["", room], await Store.GetRoomsOfConnectionAsync(a).DefaultTimeout());
+        SetAssert.Equal(["", room, room + "x"], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
 
         await Store.RemoveFromRoomAsync(a, room).DefaultTimeout();
-        AssertSet(["", room + "x"], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
+        SetAssert.Equal(["", room + "x"], (await Store.GetRoomsAsync("").DefaultTimeout()).Keys);
     }
 
     [Theory]
@@ -275,7 +275,7 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
         Assert.Equal(ns, await Store.GetNamespaceAsync(id).DefaultTimeout());
         Assert.Equal([id], await Store.GetMembersAsync(ns, text).DefaultTimeout());
         Assert.Empty(await Store.GetMembersAsync("", text).DefaultTimeout());
-        AssertSet(["", text], await Store.GetRoomsOfConnectionAsync(id).DefaultTimeout());
+        SetAssert.Equal(["", text], await Store.GetRoomsOfConnectionAsync(id).DefaultTimeout());
 
         await Store.RemoveConnectionAsync(id).DefaultTimeout();
         Assert.Empty(await Store.GetRoomsAsync(ns).DefaultTimeout());
@@ -315,10 +315,10 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
 
         var rooms = await Store.GetRoomsAsync("/many").DefaultTimeout();
 
-        AssertSet(expected.Keys, rooms.Keys);
+        SetAssert.Equal(expected.Keys, rooms.Keys);
         foreach (var (room, members) in expected)
         {
-            AssertSet(members, rooms[room]);
+            SetAssert.Equal(members, rooms[room]);
         }
     }
 
@@ -364,11 +364,11 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
 
         var alive = ids.Where((_, i) => i % 3 != 0).ToArray();
         var listing = await Store.GetRoomsAsync("").DefaultTimeout();
-        AssertSet(["", .. Enumerable.Range(0, rooms).Where(r => r % 2 == 0).Select(r => $"room{r}")], listing.Keys);
-        AssertSet(alive, listing[""]);
+        SetAssert.Equal(["", .. Enumerable.Range(0, rooms).Where(r => r % 2 == 0).Select(r => $"room{r}")], listing.Keys);
+        SetAssert.Equal(alive, listing[""]);
         foreach (var r in Enumerable.Range(0, rooms).Where(r => r % 2 == 0))
         {
-            AssertSet(alive, listing[$"room{r}"]);
+            SetAssert.Equal(alive, listing[$"room{r}"]);
         }
 
         foreach (var (id, i) in ids.Select((id, i) => (id, i)))
@@ -380,11 +380,9 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
             }
             else
             {
-                AssertSet(["", "room0", "room2", "room4", "room6"], own);
+                SetAssert.Equal(["", "room0", "room2", "room4", "room6"], own);
             }
         }
     }
 
-    protected static void AssertSet(IEnumerable<string> expected, IEnumerable<string> actual)
-        => Assert.Equal(expected.Order(StringComparer.Ordinal).ToArray(), actual.Order(StringComparer.Ordinal).ToArray());
 }

@@ -43,9 +43,6 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         return value;
     }
 
-    private static void AssertSet(IEnumerable<string> expected, IEnumerable<string>? actual)
-        => Assert.Equal(expected.Order(StringComparer.Ordinal), (actual ?? []).Order(StringComparer.Ordinal));
-
     private static async Task<bool> RoomsEqualAsync(IRoomManager rooms, IReadOnlyDictionary<string, IReadOnlyList<string>> expected)
     {
         try
@@ -74,15 +71,15 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         await y.InvokeAsync("Subscribe", "doomed");
         await z.InvokeAsync("Subscribe", "sports");
         var rooms = cluster[0].Rooms;
-        AssertSet([a.Id, x.Id], await rooms.GetMembersAsync("", "lobby").DefaultTimeout());
-        AssertSet(["", "/lobby", "/doomed", "/news", "/news/sports"], (await rooms.Manager.GetRoomsAsync().DefaultTimeout()).Keys);
+        SetAssert.Equal([a.Id, x.Id], await rooms.GetMembersAsync("", "lobby").DefaultTimeout());
+        SetAssert.Equal(["", "/lobby", "/doomed", "/news", "/news/sports"], (await rooms.Manager.GetRoomsAsync().DefaultTimeout()).Keys);
 
         var deadId = x.Id;
         await doomed.KillAsync();
 
         var expected = new Dictionary<string, IReadOnlyList<string>> { [""] = [a.Id], ["/lobby"] = [a.Id] };
         await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(rooms, expected), CrashBound, "the killed server's connections are swept");
-        AssertSet(["", "lobby"], await rooms.GetRoomsOfAsync(a.Id).DefaultTimeout());
+        SetAssert.Equal(["", "lobby"], await rooms.GetRoomsOfAsync(a.Id).DefaultTimeout());
         await Assert.ThrowsAsync<UnknownConnectionException>(() => rooms.GetRoomsOfAsync(deadId).DefaultTimeout());
     }
 
@@ -124,7 +121,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         // Another server's join of the late server's connection is a request the late server must answer, and its own
         // truth learns the room: after FLUSHALL it re-publishes that truth, room included.
         await other.Rooms.JoinAsync(x!.Id, "asked").DefaultTimeout(FailFastBound);
-        AssertSet([x.Id], await other.Rooms.GetMembersAsync("", "asked").DefaultTimeout());
+        SetAssert.Equal([x.Id], await other.Rooms.GetMembersAsync("", "asked").DefaultTimeout());
         await admin.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync().DefaultTimeout();
         await TaskTimeoutExtensions.WaitUntilAsync(
             async () => (await other.Rooms.GetMembersAsync("", "asked").DefaultTimeout()).Count == 1,
@@ -144,7 +141,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         await n.InvokeAsync("Subscribe", "sports");
         await cluster[0].Rooms.JoinAsync(b.Id, "vip").DefaultTimeout(); // b is held by server 1: its truth must learn it
         var truth = await cluster[0].Rooms.Manager.GetRoomsAsync().DefaultTimeout();
-        AssertSet(["", "/lobby", "/x", "/vip", "/news", "/news/sports"], truth.Keys);
+        SetAssert.Equal(["", "/lobby", "/x", "/vip", "/news", "/news/sports"], truth.Keys);
         return (cluster, a, b, n, truth);
     }
 
@@ -177,7 +174,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
             await mux.GetServer(_redis.ConnectionString).FlushAllDatabasesAsync().DefaultTimeout();
         }
 
-        Assert.Empty(await cluster[1].Rooms.Manager.GetRoomsAsync().DefaultTimeout());
+        // No assertion that the index is empty now: a heartbeat may already be re-publishing.
         foreach (var server in cluster.Servers)
         {
             await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(server.Rooms, truth), RecoveryBound, "the index is re-published after FLUSHALL");
@@ -205,6 +202,6 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         }
 
         await a.InvokeAsync("Subscribe", "after");
-        AssertSet([a.Id], await cluster[1].Rooms.GetMembersAsync("", "after").DefaultTimeout());
+        SetAssert.Equal([a.Id], await cluster[1].Rooms.GetMembersAsync("", "after").DefaultTimeout());
     }
 }

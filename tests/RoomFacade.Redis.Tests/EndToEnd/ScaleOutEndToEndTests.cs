@@ -29,9 +29,6 @@ public sealed class ScaleOutEndToEndTests(RedisServerFixture redis) : IClassFixt
         return client;
     }
 
-    private static void AssertSet(IEnumerable<string> expected, IEnumerable<string>? actual)
-        => Assert.Equal(expected.Order(StringComparer.Ordinal), (actual ?? []).Order(StringComparer.Ordinal));
-
     [Fact]
     public async Task Joins_on_either_server_are_listed_identically_on_both()
     {
@@ -45,24 +42,24 @@ public sealed class ScaleOutEndToEndTests(RedisServerFixture redis) : IClassFixt
         foreach (var asker in new[] { a, b })
         {
             var rooms = await asker.InvokeAsync<Dictionary<string, string[]>>("GetRooms");
-            AssertSet([a.Id, b.Id], rooms["/lobby"]);
-            AssertSet([a.Id, b.Id], rooms[""]);
-            AssertSet([n.Id], rooms["/news"]);
-            AssertSet([n.Id], rooms["/news/sports"]);
-            AssertSet([a.Id, b.Id], await asker.InvokeAsync<string[]>("GetClients", "lobby"));
-            AssertSet([n.Id], await asker.InvokeAsync<string[]>("GetNamespaceClients", "/news", "sports"));
+            SetAssert.Equal([a.Id, b.Id], rooms["/lobby"]);
+            SetAssert.Equal([a.Id, b.Id], rooms[""]);
+            SetAssert.Equal([n.Id], rooms["/news"]);
+            SetAssert.Equal([n.Id], rooms["/news/sports"]);
+            SetAssert.Equal([a.Id, b.Id], await asker.InvokeAsync<string[]>("GetClients", "lobby"));
+            SetAssert.Equal([n.Id], await asker.InvokeAsync<string[]>("GetNamespaceClients", "/news", "sports"));
             var roomClients = await asker.InvokeAsync<Dictionary<string, bool>>("GetRoomClients", n.Id);
-            AssertSet(["/news", "news", "/news/sports", "news/sports"], roomClients.Keys);
+            SetAssert.Equal(["/news", "news", "/news/sports", "news/sports"], roomClients.Keys);
         }
 
         // Duplicate join is harmless; a leave on one server shows on the other; an emptied room is pruned everywhere.
         await b.InvokeAsync("Subscribe", "lobby");
         await b.InvokeAsync("Unsubscribe", "lobby");
         await b.InvokeAsync("Unsubscribe", "never-joined");
-        AssertSet([a.Id], await a.InvokeAsync<string[]>("GetClients", "lobby"));
+        SetAssert.Equal([a.Id], await a.InvokeAsync<string[]>("GetClients", "lobby"));
         await n.InvokeAsync("Unsubscribe", "sports");
         var after = await a.InvokeAsync<Dictionary<string, string[]>>("GetRooms");
-        AssertSet(["", "/lobby", "/news"], after.Keys);
+        SetAssert.Equal(["", "/lobby", "/news"], after.Keys);
     }
 
     [Fact]
@@ -130,8 +127,8 @@ public sealed class ScaleOutEndToEndTests(RedisServerFixture redis) : IClassFixt
 
         await a.InvokeAsync("EmitToRoom", "vip", "welcome");
         Assert.Equal("welcome", (await b.NextMessageAsync()).Text);
-        AssertSet([b.Id], await _cluster[1].Rooms.GetMembersAsync("", "vip").DefaultTimeout());
-        AssertSet(["", "vip"], await _cluster[1].Rooms.GetRoomsOfAsync(b.Id).DefaultTimeout());
+        SetAssert.Equal([b.Id], await _cluster[1].Rooms.GetMembersAsync("", "vip").DefaultTimeout());
+        SetAssert.Equal(["", "vip"], await _cluster[1].Rooms.GetRoomsOfAsync(b.Id).DefaultTimeout());
 
         await _cluster[0].Rooms.LeaveAsync(b.Id, "vip").DefaultTimeout();
         Assert.Empty(await _cluster[1].Rooms.GetMembersAsync("", "vip").DefaultTimeout());
@@ -163,8 +160,8 @@ public sealed class ScaleOutEndToEndTests(RedisServerFixture redis) : IClassFixt
 
         await TaskTimeoutExtensions.WaitUntilAsync(async () => !(await a.InvokeAsync<string[]>("GetClients", "lobby")).Contains(bId), because: "b left lobby");
         var rooms = await a.InvokeAsync<Dictionary<string, string[]>>("GetRooms");
-        AssertSet([a.Id], rooms["/lobby"]);
-        AssertSet([a.Id], rooms[""]);
+        SetAssert.Equal([a.Id], rooms["/lobby"]);
+        SetAssert.Equal([a.Id], rooms[""]);
     }
 
     [Fact]
@@ -175,12 +172,12 @@ public sealed class ScaleOutEndToEndTests(RedisServerFixture redis) : IClassFixt
         var gone = await TestChatClient.ConnectAsync(third.BaseUrl);
         _clients.Add(gone);
         await gone.InvokeAsync("Subscribe", "lobby");
-        AssertSet([gone.Id], await _cluster[0].Rooms.GetMembersAsync("", "lobby").DefaultTimeout());
+        SetAssert.Equal([gone.Id], await _cluster[0].Rooms.GetMembersAsync("", "lobby").DefaultTimeout());
 
         await third.DisposeAsync();
 
         // No waiting: stopping the server removed its connections before StopAsync returned.
         Assert.Empty(await _cluster[0].Rooms.GetMembersAsync("", "lobby").DefaultTimeout());
-        AssertSet([a.Id], await _cluster[0].Rooms.GetMembersAsync("", "").DefaultTimeout());
+        SetAssert.Equal([a.Id], await _cluster[0].Rooms.GetMembersAsync("", "").DefaultTimeout());
     }
 }

@@ -26,7 +26,7 @@ public sealed class BrowserTests(ITestOutputHelper output)
         Assert.True(File.Exists(Chromium),
             $"{Chromium} is missing: the browser test needs Debian's chromium. Install it with `apt-get install -y chromium` (eng/test.sh does this when it is missing).");
 
-        var repo = FindRepoRoot();
+        var repo = RepoPaths.Root;
         var example = Path.Combine(repo, "examples", "ChatRooms");
         var webRoot = Path.Combine(example, "wwwroot");
         Assert.True(File.Exists(Path.Combine(webRoot, "lib", "signalr", "signalr.min.js")),
@@ -169,17 +169,4 @@ public sealed class BrowserTests(ITestOutputHelper output)
         Assert.True(bytes.AsSpan(0, PngSignature.Length).SequenceEqual(PngSignature), $"screenshot {path} is not a PNG");
     }
 
-    /// <summary>The folder holding RoomFacade.sln, found by walking up from the test assembly's folder.</summary>
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RoomFacade.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"RoomFacade.sln not found above {AppContext.BaseDirectory}");
-    }
 }

@@ -81,7 +81,10 @@ public sealed class MetricsAndDiagnosticsTests
 
         var bId = b.Id;
         await b.StopAsync();
-        await TaskTimeoutExtensions.WaitUntilAsync(() => Task.FromResult(recorder.Sums["roomfacade.connections"] == 1), because: "the disconnect is counted");
+        // The counter drops when the disconnect starts; the index clean-up follows: wait for both.
+        await TaskTimeoutExtensions.WaitUntilAsync(
+            async () => recorder.Sums["roomfacade.connections"] == 1 && !(await server.Rooms.Manager.GetRoomsAsync()).ContainsKey("/news"),
+            because: "the disconnect is counted and the index cleaned up");
         recorder.Observe();
         Assert.Equal(2, recorder.Last["roomfacade.rooms"]);
         Assert.DoesNotContain("/news", (await server.Rooms.Manager.GetRoomsAsync().DefaultTimeout()).Keys);

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace RoomFacade.Testing;
+namespace RoomFacade.Testing.EndToEnd;
 
 /// <summary>A web application running on Kestrel on a free 127.0.0.1 port.</summary>
 public sealed class TestServer : IAsyncDisposable

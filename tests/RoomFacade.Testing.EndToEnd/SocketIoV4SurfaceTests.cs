@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Xunit;
 
-namespace RoomFacade.Testing;
+namespace RoomFacade.Testing.EndToEnd;
 
 /// <summary>
 /// Socket.IO v4's room behaviours (its messaging-many, namespaces and utility-methods suites), end to end through the
@@ -69,15 +69,12 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
 
     private static string[] S(params string[] values) => values;
 
-    private static void AssertSet(IEnumerable<string> expected, IEnumerable<string> actual)
-        => Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
-
     [Fact]
     public async Task Every_socket_is_in_its_own_id_room_and_to_its_id_reaches_exactly_it()
     {
         var (c1, c2, _, c4) = await ArrangeAsync();
-        AssertSet([c1.Id, "r1"], await c1.InvokeAsync<string[]>("GetMyRooms"));
-        AssertSet([c4.Id], await c4.InvokeAsync<string[]>("GetMyRooms"));
+        SetAssert.Equal([c1.Id, "r1"], await c1.InvokeAsync<string[]>("GetMyRooms"));
+        SetAssert.Equal([c4.Id], await c4.InvokeAsync<string[]>("GetMyRooms"));
 
         await c1.InvokeAsync("EmitToRooms", S(c2.Id), S(), "just you");
         Assert.Equal(new ReceivedMessage(null, c1.Id, "just you"), await c2.NextMessageAsync());
@@ -145,11 +142,11 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
         var all = await c2.InvokeAsync<JsonElement[]>("FetchSockets", S(), S());
         Assert.Equal(4, all.Length);
         var c3Info = all.Single(s => s.GetProperty("id").GetString() == c3.Id);
-        AssertSet([c3.Id, "r1", "r2"], c3Info.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!));
+        SetAssert.Equal([c3.Id, "r1", "r2"], c3Info.GetProperty("rooms").EnumerateArray().Select(r => r.GetString()!));
 
-        AssertSet([c1.Id, c3.Id], (await c2.InvokeAsync<JsonElement[]>("FetchSockets", S("r1"), S())).Select(s => s.GetProperty("id").GetString()!));
-        AssertSet([c1.Id, c4.Id], (await c2.InvokeAsync<JsonElement[]>("FetchSockets", S(), S("r2"))).Select(s => s.GetProperty("id").GetString()!));
-        AssertSet([c2.Id], (await c1.InvokeAsync<JsonElement[]>("FetchSockets", S(c2.Id), S())).Select(s => s.GetProperty("id").GetString()!));
+        SetAssert.Equal([c1.Id, c3.Id], (await c2.InvokeAsync<JsonElement[]>("FetchSockets", S("r1"), S())).Select(s => s.GetProperty("id").GetString()!));
+        SetAssert.Equal([c1.Id, c4.Id], (await c2.InvokeAsync<JsonElement[]>("FetchSockets", S(), S("r2"))).Select(s => s.GetProperty("id").GetString()!));
+        SetAssert.Equal([c2.Id], (await c1.InvokeAsync<JsonElement[]>("FetchSockets", S(c2.Id), S())).Select(s => s.GetProperty("id").GetString()!));
         Assert.Empty(await c1.InvokeAsync<JsonElement[]>("FetchSockets", S("nowhere"), S()));
     }
 
@@ -161,16 +158,16 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
         await c4.InvokeAsync("SocketsJoin", S("r1", "r2"), S(c1.Id), S("x", "y"));   // c2, c3
 
         // Applied everywhere when the call returns: no waiting.
-        AssertSet([c2.Id, c3.Id], await RoomsA.GetMembersAsync("", "x").DefaultTimeout());
-        AssertSet([c2.Id, c3.Id], await RoomsB.GetMembersAsync("", "y").DefaultTimeout());
+        SetAssert.Equal([c2.Id, c3.Id], await RoomsA.GetMembersAsync("", "x").DefaultTimeout());
+        SetAssert.Equal([c2.Id, c3.Id], await RoomsB.GetMembersAsync("", "y").DefaultTimeout());
         await c1.InvokeAsync("EmitToRoom", "x", "to x");
         Assert.Equal("to x", (await c2.NextMessageAsync()).Text);
         Assert.Equal("to x", (await c3.NextMessageAsync()).Text);
 
         await c1.InvokeAsync("SocketsLeave", S("x"), S("r1"), S("x", "r2"));         // c2 leaves x and r2
-        AssertSet([c3.Id], await RoomsB.GetMembersAsync("", "x").DefaultTimeout());
-        AssertSet([c3.Id], await RoomsA.GetMembersAsync("", "r2").DefaultTimeout());
-        AssertSet([c2.Id, "y"], await c2.InvokeAsync<string[]>("GetMyRooms"));
+        SetAssert.Equal([c3.Id], await RoomsB.GetMembersAsync("", "x").DefaultTimeout());
+        SetAssert.Equal([c3.Id], await RoomsA.GetMembersAsync("", "r2").DefaultTimeout());
+        SetAssert.Equal([c2.Id, "y"], await c2.InvokeAsync<string[]>("GetMyRooms"));
     }
 
     [Fact]
@@ -186,9 +183,9 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
 
         await c2.InvokeAsync("DisconnectSockets", S("r1"), S(c1.Id));                 // c3
 
-        AssertSet([c1.Id], await RoomsB.GetMembersAsync("", "r1").DefaultTimeout());
-        AssertSet([c2.Id], await RoomsA.GetMembersAsync("", "r2").DefaultTimeout());
-        AssertSet([c1.Id, c2.Id, c4.Id], await RoomsA.GetMembersAsync("", "").DefaultTimeout());
+        SetAssert.Equal([c1.Id], await RoomsB.GetMembersAsync("", "r1").DefaultTimeout());
+        SetAssert.Equal([c2.Id], await RoomsA.GetMembersAsync("", "r2").DefaultTimeout());
+        SetAssert.Equal([c1.Id, c2.Id, c4.Id], await RoomsA.GetMembersAsync("", "").DefaultTimeout());
         await closed.Task.DefaultTimeout();
         Assert.Equal(HubConnectionState.Disconnected, c3.Connection.State);
     }
@@ -209,7 +206,7 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
         await boss.JoinAsync("fetched").DefaultTimeout();
         await boss.EmitAsync("message", new { room = (string?)null, from = "server", text = "via handle" }).DefaultTimeout();
         Assert.Equal("via handle", (await admin.NextMessageAsync()).Text);
-        AssertSet([admin.Id, "fetched"], await admin.InvokeAsync<string[]>("GetMyRooms"));
+        SetAssert.Equal([admin.Id, "fetched"], await admin.InvokeAsync<string[]>("GetMyRooms"));
     }
 
     [Fact]
@@ -224,11 +221,11 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
         Assert.Empty(await RoomsB.GetMembersAsync("", "admin:ops").DefaultTimeout());
 
         await admin.InvokeAsync("Subscribe", "admin:ops");
-        AssertSet([admin.Id], await RoomsA.GetMembersAsync("", "admin:ops").DefaultTimeout());
+        SetAssert.Equal([admin.Id], await RoomsA.GetMembersAsync("", "admin:ops").DefaultTimeout());
 
         // Server-side joins are trusted: the hook is for hub callers.
         await RoomsA.JoinAsync(plain.Id, "admin:ops").DefaultTimeout();
-        AssertSet([admin.Id, plain.Id], await RoomsB.GetMembersAsync("", "admin:ops").DefaultTimeout());
+        SetAssert.Equal([admin.Id, plain.Id], await RoomsB.GetMembersAsync("", "admin:ops").DefaultTimeout());
     }
 
     [Fact]
@@ -248,7 +245,7 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
         var b1 = await ConnectAsync(serverB: true);
         var expectedOnA = ReferenceEquals(RoomsA, RoomsB) ? new[] { a1.Id, b1.Id } : [a1.Id];
 
-        AssertSet(expectedOnA, (await RoomsA.Sockets.Local.FetchSocketsAsync().DefaultTimeout()).Select(s => s.Id));
+        SetAssert.Equal(expectedOnA, (await RoomsA.Sockets.Local.FetchSocketsAsync().DefaultTimeout()).Select(s => s.Id));
         await RoomsA.Sockets.Local.EmitAsync("message", new { room = (string?)null, from = "server", text = "local" }).DefaultTimeout();
         Assert.Equal("local", (await a1.NextMessageAsync()).Text);
     }
@@ -295,8 +292,8 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
 
                 // Disconnect: both lefts, then both deletes.
                 var tail = events.Skip(6).ToList();
-                AssertSet([$"left::ev:{c2Id}", $"left::other:{c2Id}"], tail.Where(e => e.StartsWith("left", StringComparison.Ordinal)));
-                AssertSet(["deleted::ev:", "deleted::other:"], tail.Where(e => e.StartsWith("deleted", StringComparison.Ordinal)));
+                SetAssert.Equal([$"left::ev:{c2Id}", $"left::other:{c2Id}"], tail.Where(e => e.StartsWith("left", StringComparison.Ordinal)));
+                SetAssert.Equal(["deleted::ev:", "deleted::other:"], tail.Where(e => e.StartsWith("deleted", StringComparison.Ordinal)));
                 Assert.True(tail.FindLastIndex(e => e.StartsWith("left", StringComparison.Ordinal)) < tail.FindIndex(e => e.StartsWith("deleted", StringComparison.Ordinal)));
             }
         }
@@ -317,8 +314,8 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
         await chat.InvokeAsync("Subscribe", "shared");
         await news.InvokeAsync("Subscribe", "shared");
 
-        AssertSet([chat.Id], (await chat.InvokeAsync<JsonElement[]>("FetchSockets", S("shared"), S())).Select(s => s.GetProperty("id").GetString()!));
-        AssertSet([news.Id], (await news.InvokeAsync<JsonElement[]>("FetchSockets", S("shared"), S())).Select(s => s.GetProperty("id").GetString()!));
+        SetAssert.Equal([chat.Id], (await chat.InvokeAsync<JsonElement[]>("FetchSockets", S("shared"), S())).Select(s => s.GetProperty("id").GetString()!));
+        SetAssert.Equal([news.Id], (await news.InvokeAsync<JsonElement[]>("FetchSockets", S("shared"), S())).Select(s => s.GetProperty("id").GetString()!));
         await chat.InvokeAsync("SocketsJoin", S(), S(), S("joined-by-chat"));
         Assert.Empty(await RoomsB.GetMembersAsync("/news", "joined-by-chat").DefaultTimeout());
         await chat.InvokeAsync("EmitToRooms", S("shared"), S(), "chat only");

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Xunit;
 
-namespace RoomFacade.Testing;
+namespace RoomFacade.Testing.EndToEnd;
 
 /// <summary>The "message" event payload as the real SignalR client receives it.</summary>
 public sealed record ReceivedMessage(string? Room, string From, string Text);

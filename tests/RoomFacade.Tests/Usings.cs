@@ -1,0 +1,2 @@
+global using RoomFacade.Testing;
+global using RoomFacade.Testing.EndToEnd;
