@@ -75,6 +75,23 @@ internal sealed class RedisIndexNode : IAsyncDisposable
         return new RedisIndexNode(services.BuildServiceProvider());
     }
 
+    /// <summary>
+    /// Heartbeats until one succeeds (subscribed and registered): the first connection of a cold test process, or one
+    /// right after a reset, can take longer than a short operation timeout. Bounded by the default test timeout.
+    /// </summary>
+    public Task BeatUntilAnsweredAsync() => Testing.TaskTimeoutExtensions.WaitUntilAsync(async () =>
+    {
+        try
+        {
+            await Maintenance.BeatAsync(CancellationToken.None);
+            return true;
+        }
+        catch (RoomIndexException)
+        {
+            return false;
+        }
+    }, because: $"a heartbeat of server {ServerId} succeeds");
+
     public void Deconstruct(out RedisRoomMembershipStore store, out RedisConnection connection)
     {
         store = Store;

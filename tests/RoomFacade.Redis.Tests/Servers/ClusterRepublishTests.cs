@@ -46,18 +46,7 @@ public sealed class ClusterRepublishTests(RedisClusterFixture cluster) : IClassF
     private async Task<RedisIndexNode> NodeAsync(string prefix)
     {
         var node = RedisIndexNode.Create(cluster.ConnectionString, prefix, o => o.OperationTimeout = TimeSpan.FromSeconds(2));
-        await TaskTimeoutExtensions.WaitUntilAsync(async () =>
-        {
-            try
-            {
-                await node.Maintenance.BeatAsync(CancellationToken.None);
-                return true;
-            }
-            catch (RoomIndexException)
-            {
-                return false;
-            }
-        }, because: "the node subscribes and registers");
+        await node.BeatUntilAnsweredAsync();
         return node;
     }
 }

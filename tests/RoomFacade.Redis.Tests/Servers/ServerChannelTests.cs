@@ -130,18 +130,7 @@ public sealed class ServerChannelTests(RedisServerFixture redis) : IClassFixture
     private async Task<RedisIndexNode> NodeAsync()
     {
         var node = RedisIndexNode.Create(redis.Server.ConnectionString, _prefix, o => o.OperationTimeout = OperationTimeout);
-        await TaskTimeoutExtensions.WaitUntilAsync(async () =>
-        {
-            try
-            {
-                await node.Maintenance.BeatAsync(CancellationToken.None);
-                return true;
-            }
-            catch (RoomIndexException)
-            {
-                return false;
-            }
-        }, because: "the node subscribes and registers");
+        await node.BeatUntilAnsweredAsync();
         return node;
     }
 }

@@ -54,18 +54,7 @@ public sealed class ServerRegistryTests(RedisServerFixture redis) : IClassFixtur
         }
 
         // The next heartbeat that gets an answer re-publishes (after a reset, the first ones may fail while reconnecting).
-        await TaskTimeoutExtensions.WaitUntilAsync(async () =>
-        {
-            try
-            {
-                await b.Maintenance.BeatAsync(CancellationToken.None);
-                return true;
-            }
-            catch (RoomIndexException)
-            {
-                return false;
-            }
-        }, because: "a heartbeat of B succeeds after the heal");
+        await b.BeatUntilAnsweredAsync();
         Assert.Equal(["b1"], await a.Store.GetMembersAsync(string.Empty, "lobby").DefaultTimeout());
         Assert.Equal(string.Empty, await a.Store.GetNamespaceAsync("b1").DefaultTimeout());
     }
@@ -151,18 +140,7 @@ public sealed class ServerRegistryTests(RedisServerFixture redis) : IClassFixtur
         foreach (var node in nodes)
         {
             // The first connection of a cold test process can take longer than the short operation timeout.
-            await TaskTimeoutExtensions.WaitUntilAsync(async () =>
-            {
-                try
-                {
-                    await node.Maintenance.BeatAsync(CancellationToken.None);
-                    return true;
-                }
-                catch (Exception ex) when (ex is RoomIndexException or TimeoutException)
-                {
-                    return false;
-                }
-            }, because: "the node subscribes and registers");
+            await node.BeatUntilAnsweredAsync();
         }
     }
 
