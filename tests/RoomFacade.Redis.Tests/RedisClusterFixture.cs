@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RoomFacade.Shared;
 using RoomFacade.Testing;
 using StackExchange.Redis;
@@ -31,24 +30,14 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             _nodes.Add(await RedisServer.StartAsync(port, "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "5000"));
         }
 
-        var cli = new ProcessStartInfo(RedisServer.FindExecutable("redis-cli"))
+        var (exitCode, output) = await ProcessRunner.RunAsync(
+            RedisServer.FindExecutable("redis-cli"),
+            ["--cluster", "create", .. _nodes.Select(n => n.ConnectionString), "--cluster-replicas", "0", "--cluster-yes"],
+            Directory.GetCurrentDirectory(),
+            TaskTimeoutExtensions.DefaultTimeoutSpan);
+        if (exitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var arg in (string[])["--cluster", "create", .. _nodes.Select(n => n.ConnectionString), "--cluster-replicas", "0", "--cluster-yes"])
-        {
-            cli.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(cli)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().DefaultTimeout();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"redis-cli --cluster create failed ({process.ExitCode}): {await output} {await error}");
+            throw new InvalidOperationException($"redis-cli --cluster create failed ({exitCode}): {output}");
         }
 
         await using var mux = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",abortConnect=false").DefaultTimeout();

@@ -1,6 +1,4 @@
-using System.ComponentModel;
 using System.Diagnostics;
-using System.Text;
 using ChatRooms;
 using RoomFacade.Testing;
 using Xunit;
@@ -92,74 +90,8 @@ public sealed class BrowserTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>Runs a program to completion within <paramref name="timeout"/> (killing its process tree after that); returns its exit code and output.</summary>
-    private static async Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        var text = new StringBuilder();
-        void Append(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (text)
-            {
-                text.AppendLine(line);
-            }
-        }
-
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception ex)
-        {
-            throw new InvalidOperationException(
-                $"Cannot start `{program}` ({ex.Message}): the browser test needs Node.js and npm on PATH (`apt-get install -y nodejs npm`, which eng/test.sh does).", ex);
-        }
-
-        process.StandardInput.Close();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var command = program + " " + string.Join(' ', arguments);
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            lock (text)
-            {
-                Assert.Fail($"`{command}` in {workingDirectory} did not finish within {timeout.TotalSeconds} s and was killed. Output so far:\n{text}");
-            }
-        }
-
-        process.WaitForExit(); // flushes the asynchronous output readers
-        lock (text)
-        {
-            return (process.ExitCode, text.ToString());
-        }
-    }
+    private static Task<(int ExitCode, string Output)> RunAsync(string program, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout)
+        => ProcessRunner.RunAsync(program, arguments, workingDirectory, timeout, "The browser test needs Node.js and npm on PATH (`apt-get install -y nodejs npm`, which eng/test.sh does).");
 
     private static void AssertPng(string path)
     {
