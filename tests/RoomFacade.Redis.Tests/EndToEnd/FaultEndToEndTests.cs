@@ -43,7 +43,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         return value;
     }
 
-    private static async Task<bool> RoomsEqualAsync(IRoomManager rooms, IReadOnlyDictionary<string, IReadOnlyList<string>> expected)
+    private static async Task<bool> RoomsEqualAsync(IRoomManager rooms, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected)
     {
         try
         {
@@ -77,7 +77,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         var deadId = x.Id;
         await doomed.KillAsync();
 
-        var expected = new Dictionary<string, IReadOnlyList<string>> { [""] = [a.Id], ["/lobby"] = [a.Id] };
+        var expected = new Dictionary<string, IReadOnlyCollection<string>> { [""] = [a.Id], ["/lobby"] = [a.Id] };
         await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(rooms, expected), CrashBound, "the killed server's connections are swept");
         SetAssert.Equal(["", "lobby"], await rooms.GetRoomsOfAsync(a.Id).DefaultTimeout());
         await Assert.ThrowsAsync<UnknownConnectionException>(() => rooms.GetRoomsOfAsync(deadId).DefaultTimeout());
@@ -129,7 +129,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
             "the late server re-publishes the room it was asked to join");
     }
 
-    private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyList<string>> Truth)> ArrangeTwoServersAsync()
+    private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyCollection<string>> Truth)> ArrangeTwoServersAsync()
     {
         var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 2));
         var a = await Track(TestChatClient.ConnectAsync(cluster[0].BaseUrl));

@@ -32,7 +32,7 @@ internal static class DocSamples
     {
         public Task Subscribe(string room) => rooms.Socket(this).JoinAsync(room);
         public Task Say(string room, string text) => rooms.Socket(this).Broadcast.To(room).EmitAsync("message", text);
-        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> Rooms() => rooms.Manager.GetRoomsAsync();
+        public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> Rooms() => rooms.Manager.GetRoomsAsync();
     }
 
     /// <summary>A second namespace for the samples.</summary>
