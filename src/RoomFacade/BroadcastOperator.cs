@@ -143,8 +143,8 @@ public sealed class BroadcastOperator : RoomEmitter
 
         var room = _rooms.IsEmpty ? string.Empty : _rooms[0];
         var count = await _manager.Store.CountAsync(_namespace.Name, room, cancellationToken).ConfigureAwait(false);
-        return count == 0 && room.Length > 0 && _manager.OwnIdRooms
-            ? (await _manager.GetRoomMembersV4Async(_namespace.Name, room, cancellationToken).ConfigureAwait(false)).Count // maybe an own-id room
+        return count == 0 && room.Length > 0 && await _manager.IsOwnIdRoomAsync(_namespace.Name, room, cancellationToken).ConfigureAwait(false)
+            ? 1
             : count;
     }
 

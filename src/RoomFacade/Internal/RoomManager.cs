@@ -344,8 +344,19 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
             return members;
         }
 
+        return await IsOwnIdRoomAsync(@namespace, room, cancellationToken).ConfigureAwait(false) ? [.. members, room] : members;
+    }
+
+    /// <summary>Whether <paramref name="room"/> is the own-id room of a connection of <paramref name="namespace"/>.</summary>
+    internal async Task<bool> IsOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken)
+    {
+        if (!OwnIdRooms || room.Length == 0)
+        {
+            return false;
+        }
+
         var owner = LocalConnections.Contains(room) ? @namespace : await Store.GetNamespaceAsync(room, cancellationToken).ConfigureAwait(false);
-        return owner == @namespace ? [.. members, room] : members;
+        return owner == @namespace;
     }
 
     internal async Task<string> GetNamespaceOrThrowAsync(string connectionId, CancellationToken cancellationToken)
