@@ -44,6 +44,7 @@ public static class RoomFacadeServiceCollectionExtensions
             services.TryAddSingleton<RoomManager>();
             services.TryAddSingleton<IRoomManager>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<IRoomEvents>(sp => sp.GetRequiredService<RoomManager>());
+            services.TryAddSingleton<ISweptConnectionSink>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<RoomLifetimeHubFilter>();
             services.Configure<HubOptions>(o => o.AddFilter<RoomLifetimeHubFilter>());
         }

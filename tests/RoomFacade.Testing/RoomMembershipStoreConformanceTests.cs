@@ -232,6 +232,19 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Removal_reports_the_attributes_the_connection_had()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.SetConnectionAttributeAsync(a, "data", "\"bob\"").DefaultTimeout();
+
+        var removal = await Store.RemoveConnectionAsync(a).DefaultTimeout();
+
+        Assert.Equal("\"bob\"", removal!.Attributes["data"]);
+        Assert.Empty(await Store.GetConnectionAttributesAsync(a).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Last_connection_gone_removes_the_catch_all_room()
     {
         var a = NewId();

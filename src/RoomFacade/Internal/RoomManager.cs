@@ -8,7 +8,7 @@ using RoomFacade.Stores;
 namespace RoomFacade;
 
 /// <summary>The implementation of <see cref="IRoomManager"/>: SignalR groups and the index, in lock-step.</summary>
-internal sealed partial class RoomManager : IRoomManager, IRoomEvents
+internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptConnectionSink
 {
     /// <summary>How long a disconnect waits for the connection's clean-up to finish.</summary>
     internal static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(15);
@@ -69,6 +69,13 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
     }
 
     public RoomEventDispatcher Events { get; }
+
+    ValueTask ISweptConnectionSink.ConnectionSweptAsync(string connectionId, ConnectionRemoval removal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(removal);
+        return Events.RaiseRemovalAsync(connectionId, removal, RoomEventReason.Sweep, cancellationToken);
+    }
 
     public HubDisconnectMoment OnDisconnectedRuns { get; }
 

@@ -84,6 +84,22 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_server_listens_at_once_while_Redis_is_down()
+    {
+        await _redis.StopAsync();
+        var prefix = "e2e" + Guid.NewGuid().ToString("N")[..10];
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // OperationTimeout 5 s: before the fix the server began listening only after it.
+        var server = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, "--RoomFacade:Redis:OperationTimeout=00:00:05"));
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"Kestrel listened after {started.Elapsed}, not at once.");
+        using var http = new HttpClient();
+        var health = await http.GetAsync(server.BaseUrl + "/healthz").DefaultTimeout();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode); // listening, and honest about Redis
+    }
+
+    [Fact]
     public async Task A_server_that_started_while_Redis_was_down_hears_other_servers_requests_once_Redis_is_up()
     {
         await _redis.StopAsync();
