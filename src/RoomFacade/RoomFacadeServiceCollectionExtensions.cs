@@ -47,6 +47,7 @@ public static class RoomFacadeServiceCollectionExtensions
             services.TryAddSingleton<ISweptConnectionSink>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<RoomLifetimeHubFilter>();
             services.Configure<HubOptions>(o => o.AddFilter<RoomLifetimeHubFilter>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NamespaceRegistrationCheck>());
         }
 
         return new RoomFacadeBuilder(services);
