@@ -17,7 +17,7 @@ public static class ChatRoomsApp
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
 
-        var signalR = builder.Services.AddSignalR(o => o.AddFilter<ClearErrorsHubFilter>());
+        var signalR = builder.Services.AddSignalR(o => o.AddFilter<RedisErrorsHubFilter>());
         var rooms = builder.Services.AddRoomFacade()
             .AddDefaultNamespace<ChatHub>()      // io.sockets
             .AddNamespace<NewsHub>("/news")      // io.of('/news')

@@ -94,26 +94,58 @@ public sealed class BroadcastOperator : RoomEmitter
     /// <summary>A new operator that targets only the connections held by this server (<c>.local</c>).</summary>
     public BroadcastOperator Local => _local ? this : With(local: true);
 
-    /// <summary>Lists the sockets this operator targets (<c>fetchSockets()</c>): id, rooms, user id and app data, with handles to act on them.</summary>
+    /// <summary>
+    /// Lists the sockets this operator targets (<c>fetchSockets()</c>): id, rooms, user id and app data, with handles to
+    /// act on them. Two index calls in all (the ids, then every socket's rooms and data at once), not two per socket.
+    /// </summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     public async Task<IReadOnlyList<FetchedSocket>> FetchSocketsAsync(CancellationToken cancellationToken = default)
     {
         var ids = await ResolveIdsAsync(cancellationToken).ConfigureAwait(false);
-        var fetched = new FetchedSocket?[ids.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, ids.Count), new ParallelOptions { MaxDegreeOfParallelism = MaxParallelOperations, CancellationToken = cancellationToken }, async (i, ct) =>
+        if (ids.Count == 0)
         {
-            var id = ids[i];
-            var rooms = await _manager.Store.GetRoomsOfConnectionAsync(id, ct).ConfigureAwait(false);
-            if (rooms.Count == 0)
+            return [];
+        }
+
+        var details = await _manager.Store.GetConnectionDetailsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var fetched = new List<FetchedSocket>(ids.Count);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            if (details[i] is not { Rooms.Count: > 0 } found)
             {
-                return; // disconnected meanwhile
+                continue; // disconnected meanwhile
             }
 
-            var attributes = await _manager.Store.GetConnectionAttributesAsync(id, ct).ConfigureAwait(false);
+            var id = ids[i];
             var socket = new RoomSocket(_manager, _namespace, id, _manager.LocalConnections.TryGet(id, out var context) ? context : null);
-            fetched[i] = new FetchedSocket(socket, RoomSocket.ToV4Rooms(id, rooms, _manager.OwnIdRooms), attributes);
-        }).ConfigureAwait(false);
-        return [.. fetched.OfType<FetchedSocket>()];
+            fetched.Add(new FetchedSocket(socket, RoomSocket.ToV4Rooms(id, found.Rooms, _manager.OwnIdRooms), found.Attributes));
+        }
+
+        return fetched;
+    }
+
+    /// <summary>The ids of the sockets this operator targets (<c>allSockets()</c>), without handles.</summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<IReadOnlyCollection<string>> AllSocketsAsync(CancellationToken cancellationToken = default)
+        => await ResolveIdsAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// How many sockets this operator targets (<c>io.in(room)</c>'s size: <c>numUsers</c>). One room (or the whole
+    /// namespace) with no exclusions is one count in the index (Redis: one <c>SCARD</c>); other shapes count the ids.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<long> CountAsync(CancellationToken cancellationToken = default)
+    {
+        if (_local || !_exceptRooms.IsEmpty || !_exceptConnectionIds.IsEmpty || _rooms.Length > 1)
+        {
+            return (await ResolveIdsAsync(cancellationToken).ConfigureAwait(false)).Count;
+        }
+
+        var room = _rooms.IsEmpty ? string.Empty : _rooms[0];
+        var count = await _manager.Store.CountAsync(_namespace.Name, room, cancellationToken).ConfigureAwait(false);
+        return count == 0 && room.Length > 0 && await _manager.IsOwnIdRoomAsync(_namespace.Name, room, cancellationToken).ConfigureAwait(false)
+            ? 1
+            : count;
     }
 
     /// <summary>Lists handles on the sockets this operator targets (cheaper than <see cref="FetchSocketsAsync"/>: ids only).</summary>
@@ -229,7 +261,7 @@ public sealed class BroadcastOperator : RoomEmitter
 
     private async Task ForEachTargetAsync(IEnumerable<string> rooms, Func<string, string, CancellationToken, Task> action, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(rooms);
+        ClearErrors.ThrowIfNull(rooms);
         var list = rooms.ToArray();
         foreach (var room in list)
         {
@@ -263,7 +295,7 @@ public sealed class BroadcastOperator : RoomEmitter
 
     private ImmutableArray<string> AddAll(ImmutableArray<string> existing, IEnumerable<string> rooms, string paramName)
     {
-        ArgumentNullException.ThrowIfNull(rooms, paramName);
+        ClearErrors.ThrowIfNull(rooms, paramName);
         var builder = existing.ToBuilder();
         foreach (var room in rooms)
         {

@@ -21,5 +21,22 @@ public sealed class RoomFacadeOptions
     /// </summary>
     public bool OwnIdRooms { get; set; } = true;
 
+    /// <summary>
+    /// When a registered hub's <c>OnDisconnectedAsync</c> runs: while the connection is still in its rooms
+    /// (<see cref="HubDisconnectMoment.WhileInRooms"/>, the default: Socket.IO 0.9, v4's <c>disconnecting</c>) or after
+    /// it has left them (<see cref="HubDisconnectMoment.AfterLeavingRooms"/>: v4's <c>disconnect</c>). Hubs implementing
+    /// <see cref="IDisconnectingHub"/> get the other moment as well.
+    /// </summary>
+    public HubDisconnectMoment OnDisconnectedRuns { get; set; } = HubDisconnectMoment.WhileInRooms;
+
+    /// <summary>
+    /// Whether the errors RoomFacade throws inside hub methods reach the SignalR caller with their message, default
+    /// <see langword="true"/>. SignalR hides exception messages from callers; with this on, an
+    /// <see cref="UnknownConnectionException"/>, a <see cref="RoomIndexException"/> or an argument error RoomFacade raised
+    /// for bad input (room name, namespace, connection id) becomes a <see cref="Microsoft.AspNetCore.SignalR.HubException"/>
+    /// with the same message. Exceptions from the application's own code are not touched.
+    /// </summary>
+    public bool ClearErrors { get; set; } = true;
+
     internal List<NamespaceRegistration> Namespaces { get; } = [];
 }

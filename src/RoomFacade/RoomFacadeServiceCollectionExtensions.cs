@@ -40,11 +40,14 @@ public static class RoomFacadeServiceCollectionExtensions
                 () => (sp.GetRequiredService<IRoomMembershipStore>() as IRoomIndexCounter)?.GetCounts()));
             services.TryAddSingleton<LocalConnections>();
             services.TryAddSingleton<ILocalConnectionControl>(sp => sp.GetRequiredService<LocalConnections>());
+            services.TryAddSingleton(sp => new RoomEventHandlers(sp));
             services.TryAddSingleton<RoomManager>();
             services.TryAddSingleton<IRoomManager>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<IRoomEvents>(sp => sp.GetRequiredService<RoomManager>());
+            services.TryAddSingleton<ISweptConnectionSink>(sp => sp.GetRequiredService<RoomManager>());
             services.TryAddSingleton<RoomLifetimeHubFilter>();
             services.Configure<HubOptions>(o => o.AddFilter<RoomLifetimeHubFilter>());
+            services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, NamespaceRegistrationCheck>());
         }
 
         return new RoomFacadeBuilder(services);
@@ -78,6 +81,20 @@ public static class RoomFacadeServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IRoomJoinAuthorizer, TAuthorizer>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers an asynchronous room event handler (a singleton), awaited by the operation that made the change; see
+    /// <see cref="IRoomEventHandler"/>.
+    /// </summary>
+    /// <typeparam name="THandler">The handler type, resolved from dependency injection as a singleton.</typeparam>
+    /// <param name="builder">The facade builder.</param>
+    public static IRoomFacadeBuilder AddRoomEventHandler<THandler>(this IRoomFacadeBuilder builder)
+        where THandler : class, IRoomEventHandler
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<IRoomEventHandler, THandler>();
         return builder;
     }
 

@@ -21,7 +21,7 @@ public sealed class RoomManagerView
     /// (<c>io.sockets.manager.rooms</c>).
     /// </summary>
     /// <param name="cancellationToken">Cancels the query.</param>
-    public async Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetRoomsAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(CancellationToken cancellationToken = default)
     {
         var merged = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
         foreach (var ns in _manager.Namespaces)
@@ -39,7 +39,7 @@ public sealed class RoomManagerView
             }
         }
 
-        return merged.ToDictionary(p => p.Key, p => (IReadOnlyList<string>)[.. p.Value], StringComparer.Ordinal);
+        return merged.ToDictionary(p => p.Key, p => (IReadOnlyCollection<string>)[.. p.Value], StringComparer.Ordinal);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-
 namespace RoomFacade;
 
 /// <summary>
@@ -8,9 +7,11 @@ namespace RoomFacade;
 public sealed class RoomNamespace : RoomEmitter
 {
     private readonly BroadcastOperator _all;
+    private readonly RoomManager _manager;
 
     internal RoomNamespace(RoomManager manager, NamespaceBinding binding)
     {
+        _manager = manager;
         _all = new BroadcastOperator(manager, binding, [], []);
         Name = binding.Name;
     }
@@ -72,9 +73,44 @@ public sealed class RoomNamespace : RoomEmitter
     public Task<IReadOnlyList<RoomSocket>> ClientsAsync(string room = "", CancellationToken cancellationToken = default)
         => _all.To(room).GetSocketsAsync(cancellationToken);
 
+    /// <summary>
+    /// How many sockets are in <paramref name="room"/> (<c>io.of(ns).adapter.rooms.get(room)?.size</c>); with no room,
+    /// every socket of the namespace (<c>io.of(ns).sockets.size</c>). One count in the index (Redis: one <c>SCARD</c>).
+    /// </summary>
+    /// <param name="room">The room name, or a connection id (its own-id room: 1); <c>""</c> for the whole namespace.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public Task<long> CountAsync(string room = "", CancellationToken cancellationToken = default) => _all.To(room).CountAsync(cancellationToken);
+
+    /// <summary>
+    /// The ids of the sockets in <paramref name="room"/> (<c>io.in(room).allSockets()</c>); with no room, of every socket of
+    /// the namespace (<c>io.allSockets()</c>).
+    /// </summary>
+    /// <param name="room">The room name; <c>""</c> for the whole namespace.</param>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public Task<IReadOnlyCollection<string>> AllSocketsAsync(string room = "", CancellationToken cancellationToken = default) => _all.To(room).AllSocketsAsync(cancellationToken);
+
+    /// <summary>
+    /// The names of the rooms of the namespace that have members, without the members (the Redis adapter's
+    /// <c>allRooms()</c>, a channel list). Named rooms only: neither the catch-all <c>""</c> nor connections' own-id rooms.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public async Task<IReadOnlyCollection<string>> GetRoomNamesAsync(CancellationToken cancellationToken = default)
+    {
+        var names = await _manager.Store.GetRoomNamesAsync(Name, cancellationToken).ConfigureAwait(false);
+        return [.. names.Where(n => n.Length > 0)];
+    }
+
+    /// <summary>
+    /// Every room of the namespace that has members, with the members' ids (<c>io.of(ns).adapter.rooms</c> without
+    /// own-id rooms), the catch-all <c>""</c> included while anyone is connected. Loads every member: for names only use
+    /// <see cref="GetRoomNamesAsync"/>, for a size <see cref="CountAsync"/>.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the query.</param>
+    public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(CancellationToken cancellationToken = default)
+        => _manager.GetRoomsAsync(Name, cancellationToken);
+
     /// <summary>Emits to every connection of the namespace (<c>io.sockets.emit</c>).</summary>
     /// <inheritdoc />
     public override Task EmitCoreAsync(string eventName, object?[] args, CancellationToken cancellationToken = default)
         => _all.EmitCoreAsync(eventName, args, cancellationToken);
-
 }

@@ -112,26 +112,40 @@ public sealed class RoomSocket : RoomEmitter
         }
     }
 
-    /// <summary>Sets this socket's app data (<c>socket.data = ...</c>), stored as JSON in the index so that <c>FetchSocketsAsync</c> sees it from any server.</summary>
+    /// <summary>
+    /// Leaves every room this socket joined; it stays in its own-id room and the catch-all (Socket.IO has no single call:
+    /// this is the loop over <c>socket.rooms</c> calling <c>socket.leave</c>).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <exception cref="UnknownConnectionException">The connection is not connected.</exception>
+    public Task LeaveAllAsync(CancellationToken cancellationToken = default) => _manager.LeaveAllAsync(Id, cancellationToken);
+
+    /// <summary>
+    /// Sets this socket's app data (<c>socket.data = ...</c>), stored as JSON in the index so that
+    /// <c>FetchSocketsAsync</c> sees it from any server. For state no other server needs, use SignalR's
+    /// <c>Context.Items</c> in the hub instead (no index write).
+    /// </summary>
     /// <typeparam name="T">The data type (JSON-serialisable).</typeparam>
     /// <param name="data">The data; <see langword="null"/> clears it.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="UnknownConnectionException">The connection is not connected.</exception>
-    public async Task SetDataAsync<T>(T? data, CancellationToken cancellationToken = default)
-    {
-        var json = data is null ? null : JsonSerializer.Serialize(data, FetchedSocket.JsonOptions);
-        if (!await _manager.Store.SetConnectionAttributeAsync(Id, DataAttribute, json, cancellationToken).ConfigureAwait(false))
-        {
-            throw new UnknownConnectionException(Id);
-        }
-    }
+    public Task SetDataAsync<T>(T? data, CancellationToken cancellationToken = default)
+        => _manager.SetDataAsync(Id, data is null ? null : JsonSerializer.Serialize(data, FetchedSocket.JsonOptions), cancellationToken);
 
-    /// <summary>Reads this socket's app data (<c>socket.data</c>); default when none was set.</summary>
+    /// <summary>
+    /// Reads this socket's app data (<c>socket.data</c>); default when none was set. During the disconnect of a
+    /// connection held by this server (also in <c>OnDisconnectedAsync</c> after it left its rooms) the data it had is
+    /// still returned.
+    /// </summary>
     /// <typeparam name="T">The data type.</typeparam>
     /// <param name="cancellationToken">Cancels the query.</param>
     public async Task<T?> GetDataAsync<T>(CancellationToken cancellationToken = default)
     {
-        var attributes = await _manager.Store.GetConnectionAttributesAsync(Id, cancellationToken).ConfigureAwait(false);
+        if (!_manager.LocalConnections.TryGetDeparted(Id, out var attributes))
+        {
+            attributes = await _manager.Store.GetConnectionAttributesAsync(Id, cancellationToken).ConfigureAwait(false);
+        }
+
         return attributes.TryGetValue(DataAttribute, out var json) ? JsonSerializer.Deserialize<T>(json, FetchedSocket.JsonOptions) : default;
     }
 

@@ -21,10 +21,11 @@ public sealed class PackageInstallTests : IDisposable
         var repo = RepoPaths.Root;
         var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
         var feed = Path.Combine(_work, "feed");
-        foreach (var project in new[] { "src/RoomFacade/RoomFacade.csproj", "src/RoomFacade.Redis/RoomFacade.Redis.csproj" })
-        {
-            await RunAsync(repo, "dotnet", "pack", Path.Combine(repo, project), "-c", configuration, "--no-build", "-o", feed, $"-p:PackageVersion={_version}", "-nologo");
-        }
+        // The documented command: the package solution filter packs the shipped projects and nothing else.
+        await RunAsync(repo, "dotnet", "pack", Path.Combine(repo, "RoomFacade.Packages.slnf"), "-c", configuration, "--no-build", "-o", feed, $"-p:PackageVersion={_version}", "-nologo");
+        Assert.Equal(
+            [$"RoomFacade.{_version}.nupkg", $"RoomFacade.Redis.{_version}.nupkg"],
+            Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
         foreach (var id in new[] { "RoomFacade", "RoomFacade.Redis" })
         {
@@ -40,6 +41,11 @@ public sealed class PackageInstallTests : IDisposable
             Assert.Contains("<license type=\"expression\">MIT</license>", nuspec);
             Assert.Contains("<readme>PACKAGE.md</readme>", nuspec);
             Assert.Contains("<repository type=\"git\"", nuspec);
+            if (id == "RoomFacade.Redis")
+            {
+                // Released together, built against each other's exact API: an exact version, not NuGet's open range.
+                Assert.Contains($"<dependency id=\"RoomFacade\" version=\"[{_version}]\"", nuspec);
+            }
         }
 
         var app = Path.Combine(_work, "consumer");

@@ -184,6 +184,67 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Count_and_room_names_answer_without_members()
+    {
+        string a = NewId(), b = NewId(), n = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("", b).DefaultTimeout();
+        await Store.AddConnectionAsync("/news", n).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "lobby").DefaultTimeout();
+        await Store.AddToRoomAsync(b, "lobby").DefaultTimeout();
+        await Store.AddToRoomAsync(b, "#dev").DefaultTimeout();
+        await Store.AddToRoomAsync(n, "lobby").DefaultTimeout();
+
+        Assert.Equal(2, await Store.CountAsync("", "lobby").DefaultTimeout());
+        Assert.Equal(2, await Store.CountAsync("", "").DefaultTimeout());
+        Assert.Equal(1, await Store.CountAsync("/news", "lobby").DefaultTimeout());
+        Assert.Equal(0, await Store.CountAsync("", "nowhere").DefaultTimeout());
+        Assert.Equal(0, await Store.CountAsync("/other", "").DefaultTimeout());
+        Assert.Equal(["", "#dev", "lobby"], (await Store.GetRoomNamesAsync("").DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Empty(await Store.GetRoomNamesAsync("/other").DefaultTimeout());
+
+        await Store.RemoveConnectionAsync(b).DefaultTimeout();
+        Assert.Equal(1, await Store.CountAsync("", "lobby").DefaultTimeout());
+        Assert.Equal(["", "lobby"], (await Store.GetRoomNamesAsync("").DefaultTimeout()).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task Connection_details_of_many_connections_come_in_order_with_null_for_unknown_ones()
+    {
+        string a = NewId(), b = NewId(), gone = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("/news", b).DefaultTimeout();
+        await Store.AddConnectionAsync("", gone).DefaultTimeout();
+        await Store.AddToRoomAsync(a, "lobby").DefaultTimeout();
+        await Store.SetConnectionAttributeAsync(a, "data", "{\"name\":\"a\"}").DefaultTimeout();
+        await Store.RemoveConnectionAsync(gone).DefaultTimeout();
+
+        var details = await Store.GetConnectionDetailsAsync([b, gone, a, NewId()]).DefaultTimeout();
+
+        Assert.Equal(4, details.Count);
+        Assert.Equal([""], details[0]!.Rooms);
+        Assert.Empty(details[0]!.Attributes);
+        Assert.Null(details[1]);
+        Assert.Equal(["", "lobby"], details[2]!.Rooms.Order(StringComparer.Ordinal));
+        Assert.Equal("{\"name\":\"a\"}", details[2]!.Attributes["data"]);
+        Assert.Null(details[3]);
+        Assert.Empty(await Store.GetConnectionDetailsAsync([]).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task Removal_reports_the_attributes_the_connection_had()
+    {
+        var a = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.SetConnectionAttributeAsync(a, "data", "\"bob\"").DefaultTimeout();
+
+        var removal = await Store.RemoveConnectionAsync(a).DefaultTimeout();
+
+        Assert.Equal("\"bob\"", removal!.Attributes["data"]);
+        Assert.Empty(await Store.GetConnectionAttributesAsync(a).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Last_connection_gone_removes_the_catch_all_room()
     {
         var a = NewId();

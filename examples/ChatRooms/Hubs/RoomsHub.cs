@@ -33,7 +33,7 @@ public abstract class RoomsHub(IRoomManager rooms) : Hub
     public Task EmitToNamespaceRoom(string ns, string room, string text) => rooms.Of(ns).In(room).EmitAsync("message", new ChatMessage(room, Me.Id, text));
 
     // io.sockets.manager.rooms
-    public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> GetRooms() => rooms.Manager.GetRoomsAsync();
+    public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRooms() => rooms.Manager.GetRoomsAsync();
 
     // io.of(myNamespace).clients(room)
     public async Task<string[]> GetClients(string room) => [.. (await rooms.Of(Me.Namespace).ClientsAsync(room)).Select(s => s.Id)];

@@ -48,7 +48,19 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
         for (var attempt = 0; attempt < MaxAttempts && pending.Length > 0; attempt++)
         {
             var ids = pending;
-            var roomSets = await runner.RunAsync("read a dead server's connections", db => Task.WhenAll(ids.Select(id => db.SetMembersAsync(nsKeys.Connection(id)))), cancellationToken).ConfigureAwait(false);
+            // Rooms and attributes in one pipelined batch: the attributes (user id, app data) go with the leave events.
+            var (roomSets, attributeSets) = await runner.RunAsync("read a dead server's connections", async db =>
+            {
+                var roomReads = Task.WhenAll(ids.Select(id => db.SetMembersAsync(nsKeys.Connection(id))));
+                var attributeReads = Task.WhenAll(ids.Select(id => db.HashGetAllAsync(nsKeys.Attributes(id))));
+                return (await roomReads.ConfigureAwait(false), await attributeReads.ConfigureAwait(false));
+            }, cancellationToken).ConfigureAwait(false);
+            var attributesById = new Dictionary<string, IReadOnlyDictionary<string, string>>(ids.Length, StringComparer.Ordinal);
+            for (var i = 0; i < ids.Length; i++)
+            {
+                attributesById[ids[i]] = attributeSets[i].ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+            }
+
             var rooms = roomSets.SelectMany(r => r).Select(r => (string)r!).Distinct(StringComparer.Ordinal).ToArray();
             var redisKeys = new RedisKey[3 + (2 * ids.Length) + rooms.Length];
             var args = new RedisValue[1 + ids.Length + rooms.Length];
@@ -75,7 +87,7 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
             {
                 var id = (string)removed[i]!;
                 var count = (int)removed[i + 1];
-                swept.Add(new SweptConnection(ns, id, [.. removed.Skip(i + 2).Take(count).Select(r => (string)r!)]));
+                swept.Add(new SweptConnection(ns, id, [.. removed.Skip(i + 2).Take(count).Select(r => (string)r!)], attributesById.GetValueOrDefault(id) ?? new Dictionary<string, string>()));
                 i += 2 + count;
             }
 
@@ -97,8 +109,8 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
     }
 }
 
-/// <summary>A connection a sweep removed, with the rooms it was in (the catch-all <c>""</c> included).</summary>
-internal sealed record SweptConnection(string Namespace, string ConnectionId, IReadOnlyCollection<string> Rooms);
+/// <summary>A connection a sweep removed, with the rooms it was in (the catch-all <c>""</c> included) and its attributes.</summary>
+internal sealed record SweptConnection(string Namespace, string ConnectionId, IReadOnlyCollection<string> Rooms, IReadOnlyDictionary<string, string> Attributes);
 
 /// <summary>What a sweep of one dead server removed.</summary>
 internal sealed record SweepResult(IReadOnlyList<SweptConnection> Connections, IReadOnlyList<(string Namespace, string Room)> DeletedRooms);

@@ -88,7 +88,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
                 local.Removed = true;
                 var rooms = local.Rooms.ToArray();
                 var deleted = await _scripts.RemoveAsync(local.Namespace, connectionId, ServerId, rooms, cancellationToken).ConfigureAwait(false);
-                return new ConnectionRemoval(local.Namespace, rooms, deleted);
+                return new ConnectionRemoval(local.Namespace, rooms, deleted) { Attributes = CopyAttributes(local) };
             }
             catch
             {
@@ -162,7 +162,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     public async Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
-        var ns = Truth.TryGet(connectionId, out var local) ? local.Namespace : (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
+        if (Truth.TryGet(connectionId, out var local))
+        {
+            // This server holds the connection and makes every change to its attributes: read them here, no round trip.
+            return await ReadLocalAsync(local, static l => CopyAttributes(l), cancellationToken).ConfigureAwait(false) ?? new Dictionary<string, string>();
+        }
+
+        var ns = (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
         if (ns is null)
         {
             return new Dictionary<string, string>();

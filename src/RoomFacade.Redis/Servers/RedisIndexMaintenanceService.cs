@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoomFacade.Redis.Connection;
 using RoomFacade.Redis.Index;
+using RoomFacade.Stores;
 
 namespace RoomFacade.Redis.Servers;
 
@@ -19,32 +20,48 @@ internal sealed partial class RedisIndexMaintenanceService(
     IOptions<RedisRoomStoreOptions> options,
     TimeProvider timeProvider,
     RedisIndexStatus status,
-    ILogger<RedisIndexMaintenanceService> logger) : BackgroundService
+    ILogger<RedisIndexMaintenanceService> logger,
+    ISweptConnectionSink? sweptConnections = null) : BackgroundService
 {
+    /// <summary>How long start-up waits for the first heartbeat before the application goes on starting (Kestrel listens).</summary>
+    internal static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(1);
+
     private readonly RedisRoomStoreOptions _options = options.Value;
+    private Task? _firstBeat;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         connection.Restored += store.Truth.RequestReconcile;
+
+        // Register and subscribe before the server listens when Redis answers at once; when it does not (down, slow),
+        // start anyway after StartupWait: operations fail fast until Redis answers, the heartbeats then catch up.
+        _firstBeat = FirstBeatAsync(cancellationToken);
+        await Task.WhenAny(_firstBeat, Task.Delay(StartupWait, timeProvider, cancellationToken)).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task FirstBeatAsync(CancellationToken cancellationToken)
+    {
         try
         {
-            // Bounded: a server whose Redis is down starts listening after at most OperationTimeout.
             using var bound = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             bound.CancelAfter(_options.OperationTimeout);
             await BeatAsync(bound.Token).ConfigureAwait(false);
             LogStarted(logger, store.ServerId, _options.ServerTimeout, _options.EffectiveHeartbeatInterval);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (Exception ex)
         {
-            // Start anyway: operations fail fast until Redis answers; the heartbeats then subscribe and re-publish.
             LogUnavailableAtStart(logger, ex);
         }
-
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (_firstBeat is { } first)
+        {
+            await first.ConfigureAwait(false); // never two heartbeats at once
+        }
+
         var sweepEvery = _options.EffectiveSweepInterval;
         var lastSweep = timeProvider.GetTimestamp();
         using var timer = new PeriodicTimer(_options.EffectiveHeartbeatInterval, timeProvider);
@@ -110,6 +127,32 @@ internal sealed partial class RedisIndexMaintenanceService(
     {
         var swept = await registry.SweepAsync(cancellationToken).ConfigureAwait(false);
         status.Swept(swept.Count, swept.Sum(s => s.Result.Connections.Count));
+        if (sweptConnections is not null)
+        {
+            foreach (var (_, result) in swept)
+            {
+                await RaiseSweptAsync(sweptConnections, result, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The room events of swept connections, fired here (the sweep script reports each connection to exactly one sweeper):
+    /// every leave of a namespace first, its deleted rooms with the last connection of that namespace.
+    /// </summary>
+    private static async Task RaiseSweptAsync(ISweptConnectionSink sink, SweepResult result, CancellationToken cancellationToken)
+    {
+        foreach (var byNamespace in result.Connections.GroupBy(c => c.Namespace, StringComparer.Ordinal))
+        {
+            var connections = byNamespace.ToArray();
+            var deleted = result.DeletedRooms.Where(d => d.Namespace == byNamespace.Key).Select(d => d.Room).ToArray();
+            for (var i = 0; i < connections.Length; i++)
+            {
+                var c = connections[i];
+                var removal = new ConnectionRemoval(c.Namespace, c.Rooms, i == connections.Length - 1 ? deleted : []) { Attributes = c.Attributes };
+                await sink.ConnectionSweptAsync(c.ConnectionId, removal, cancellationToken).ConfigureAwait(false);
+            }
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -41,6 +41,15 @@ internal sealed class InstrumentedRoomMembershipStore(IRoomMembershipStore inner
     public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)
         => Measure("rooms", () => inner.GetRoomsAsync(@namespace, cancellationToken));
 
+    public Task<long> CountAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+        => Measure("count", () => inner.CountAsync(@namespace, room, cancellationToken));
+
+    public Task<IReadOnlyCollection<string>> GetRoomNamesAsync(string @namespace, CancellationToken cancellationToken = default)
+        => Measure("room_names", () => inner.GetRoomNamesAsync(@namespace, cancellationToken));
+
+    public Task<IReadOnlyList<ConnectionDetails?>> GetConnectionDetailsAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken = default)
+        => Measure("connection_details", () => inner.GetConnectionDetailsAsync(connectionIds, cancellationToken));
+
     private Task Measure(string operation, Func<Task> action) => Measure(operation, async () =>
     {
         await action().ConfigureAwait(false);

@@ -41,6 +41,25 @@ internal sealed class LocalConnections : ILocalConnectionControl
         return DisconnectAsync(connectionId, RoomManager.DisconnectTimeout, cancellationToken);
     }
 
+    /// <summary>
+    /// Records the attributes a disconnecting connection had when it left the index, so that code running after
+    /// (a v4 <c>disconnect</c> handler) can still read its data on this server until <see cref="Remove"/>.
+    /// </summary>
+    public void SetDeparted(string connectionId, IReadOnlyDictionary<string, string> attributes)
+    {
+        if (_entries.TryGetValue(connectionId, out var entry))
+        {
+            entry.Departed = attributes;
+        }
+    }
+
+    /// <summary>The attributes of a local connection that has already left the index (see <see cref="SetDeparted"/>).</summary>
+    public bool TryGetDeparted(string connectionId, out IReadOnlyDictionary<string, string> attributes)
+    {
+        attributes = _entries.TryGetValue(connectionId, out var entry) ? entry.Departed! : null!;
+        return attributes is not null;
+    }
+
     public bool TryGet(string connectionId, out HubCallerContext context)
     {
         if (_entries.TryGetValue(connectionId, out var entry))
@@ -81,5 +100,7 @@ internal sealed class LocalConnections : ILocalConnectionControl
         public HubCallerContext Context { get; } = context;
 
         public TaskCompletionSource Gone { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public volatile IReadOnlyDictionary<string, string>? Departed;
     }
 }

@@ -6,7 +6,7 @@ internal static class NamespaceNames
     /// <summary>"" and "/" are the default namespace; "news" and "/news" are the same namespace.</summary>
     public static string Normalize(string @namespace)
     {
-        ArgumentNullException.ThrowIfNull(@namespace);
+        ClearErrors.ThrowIfNull(@namespace);
         if (@namespace.Length == 0 || @namespace == "/")
         {
             return string.Empty;
@@ -17,24 +17,28 @@ internal static class NamespaceNames
 
     public static void ValidateRoom(string room, int maxLength, bool allowCatchAll, string paramName = "room")
     {
-        ArgumentNullException.ThrowIfNull(room, paramName);
+        ClearErrors.ThrowIfNull(room, paramName);
         if (room.Length == 0 && !allowCatchAll)
         {
-            throw new ArgumentException(
+            throw ClearErrors.Mark(new ArgumentException(
                 "The empty room name is the catch-all room: every connection is in it from connect to disconnect, so it cannot be joined or left.",
-                paramName);
+                paramName));
         }
 
         if (room.Length > maxLength)
         {
-            throw new ArgumentException(
+            throw ClearErrors.Mark(new ArgumentException(
                 $"Room name is {room.Length} characters long; the limit is {maxLength} (RoomFacadeOptions.MaxRoomNameLength).",
-                paramName);
+                paramName));
         }
     }
 
     public static void ValidateConnectionId(string connectionId, string paramName = "connectionId")
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionId, paramName);
+        ClearErrors.ThrowIfNull(connectionId, paramName);
+        if (connectionId.Length == 0)
+        {
+            throw ClearErrors.Mark(new ArgumentException("The connection id is empty.", paramName));
+        }
     }
 }

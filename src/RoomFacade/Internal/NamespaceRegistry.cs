@@ -36,10 +36,10 @@ internal sealed class NamespaceRegistry
 
         var display = name.Length == 0 ? "\"\" (the default namespace)" : $"'{name}'";
         var registered = Names.Count == 0 ? "none" : string.Join(", ", Names.Select(n => n.Length == 0 ? "\"\"" : n));
-        throw new ArgumentException(
+        throw ClearErrors.Mark(new ArgumentException(
             $"Namespace {display} is not registered. Register its hub with AddRoomFacade().AddNamespace<THub>(\"{name}\") " +
             $"(or AddDefaultNamespace<THub>()). Registered: {registered}.",
-            nameof(@namespace));
+            nameof(@namespace)));
     }
 
     public string? TryGetName(Type hubType) => _nameByHub.TryGetValue(hubType, out var name) ? name : null;
@@ -47,7 +47,7 @@ internal sealed class NamespaceRegistry
     public NamespaceBinding GetByHub(Type hubType)
         => TryGetName(hubType) is { } name
             ? Get(name)
-            : throw new ArgumentException(
+            : throw ClearErrors.Mark(new ArgumentException(
                 $"Hub type '{hubType.FullName}' is not registered as a namespace. Register it with AddRoomFacade().AddNamespace<{hubType.Name}>(\"/name\") or AddDefaultNamespace<{hubType.Name}>().",
-                "hub");
+                "hub"));
 }

@@ -13,6 +13,11 @@ internal sealed class RoomFacadeOptionsValidator : IValidateOptions<RoomFacadeOp
             failures.Add($"RoomFacadeOptions.MaxRoomNameLength must be between 1 and 65536; it is {options.MaxRoomNameLength}.");
         }
 
+        if (!Enum.IsDefined(options.OnDisconnectedRuns))
+        {
+            failures.Add($"RoomFacadeOptions.OnDisconnectedRuns must be WhileInRooms or AfterLeavingRooms; it is {(int)options.OnDisconnectedRuns}.");
+        }
+
         foreach (var group in options.Namespaces.GroupBy(n => n.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             failures.Add($"RoomFacadeOptions: namespace '{group.Key}' is registered more than once ({string.Join(", ", group.Select(g => g.HubType.Name))}).");

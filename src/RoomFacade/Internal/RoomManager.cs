@@ -8,7 +8,7 @@ using RoomFacade.Stores;
 namespace RoomFacade;
 
 /// <summary>The implementation of <see cref="IRoomManager"/>: SignalR groups and the index, in lock-step.</summary>
-internal sealed partial class RoomManager : IRoomManager, IRoomEvents
+internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptConnectionSink
 {
     /// <summary>How long a disconnect waits for the connection's clean-up to finish.</summary>
     internal static readonly TimeSpan DisconnectTimeout = TimeSpan.FromSeconds(15);
@@ -27,7 +27,8 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
         ILogger<RoomManager>? logger = null,
         RoomFacadeMetrics? metrics = null,
         LocalConnections? localConnections = null,
-        IEnumerable<IRoomJoinAuthorizer>? authorizers = null)
+        IEnumerable<IRoomJoinAuthorizer>? authorizers = null,
+        RoomEventHandlers? eventHandlers = null)
     {
         _rawStore = store;
         _metrics = metrics;
@@ -39,15 +40,44 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
         LocalConnections = localConnections ?? new LocalConnections();
         _authorizers = authorizers?.ToArray() ?? [];
         Manager = new RoomManagerView(this);
+        Events = new RoomEventDispatcher(_logger, eventHandlers ?? RoomEventHandlers.None);
+        OnDisconnectedRuns = options.Value.OnDisconnectedRuns;
     }
 
-    public event EventHandler<RoomEventArgs>? RoomCreated;
+    event EventHandler<RoomEventArgs>? IRoomEvents.RoomCreated
+    {
+        add => Events.RoomCreated += value;
+        remove => Events.RoomCreated -= value;
+    }
 
-    public event EventHandler<RoomEventArgs>? RoomDeleted;
+    event EventHandler<RoomEventArgs>? IRoomEvents.RoomDeleted
+    {
+        add => Events.RoomDeleted += value;
+        remove => Events.RoomDeleted -= value;
+    }
 
-    public event EventHandler<RoomEventArgs>? Joined;
+    event EventHandler<RoomEventArgs>? IRoomEvents.Joined
+    {
+        add => Events.Joined += value;
+        remove => Events.Joined -= value;
+    }
 
-    public event EventHandler<RoomEventArgs>? Left;
+    event EventHandler<RoomEventArgs>? IRoomEvents.Left
+    {
+        add => Events.Left += value;
+        remove => Events.Left -= value;
+    }
+
+    public RoomEventDispatcher Events { get; }
+
+    ValueTask ISweptConnectionSink.ConnectionSweptAsync(string connectionId, ConnectionRemoval removal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(connectionId);
+        ArgumentNullException.ThrowIfNull(removal);
+        return Events.RaiseRemovalAsync(connectionId, removal, RoomEventReason.Sweep, cancellationToken);
+    }
+
+    public HubDisconnectMoment OnDisconnectedRuns { get; }
 
     public IRoomMembershipStore Store { get; }
 
@@ -87,9 +117,36 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
     {
         NamespaceNames.ValidateConnectionId(connectionId);
         NamespaceNames.ValidateRoom(room, MaxRoomNameLength, allowCatchAll: false);
-        ValidateNotOwnRoom(connectionId, room);
-        using var _ = await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (IsOwnRoom(connectionId, room))
+        {
+            // Always in it (Socket.IO v4: joining one's own id changes nothing); only check that the connection exists.
+            await GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
+        string ns;
+        MembershipChange change;
+        using (await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false))
+        {
+            (ns, change) = await JoinLockedAsync(connectionId, room, caller, cancellationToken).ConfigureAwait(false);
+        }
+
+        // Events are raised outside the per-connection lock: an async handler may act on the same connection.
+        if (change.IsChange())
+        {
+            _metrics?.Joined(ns);
+            LogJoined(_logger, connectionId, ns, room);
+            if (change == MembershipChange.RoomCreated)
+            {
+                await Events.RaiseAsync(new RoomEventArgs(RoomEventKind.RoomCreated, RoomEventReason.Join, ns, room, null), cancellationToken).ConfigureAwait(false);
+            }
+
+            await Events.RaiseAsync(new RoomEventArgs(RoomEventKind.Joined, RoomEventReason.Join, ns, room, connectionId), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(string Namespace, MembershipChange Change)> JoinLockedAsync(string connectionId, string room, HubCallerContext? caller, CancellationToken cancellationToken)
+    {
         var membership = await Store.GetMembershipAsync(connectionId, room, cancellationToken).ConfigureAwait(false);
         if (membership.Namespace is not { } ns || !_registry.IsRegistered(ns))
         {
@@ -110,7 +167,7 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
 
         if (membership.IsMember)
         {
-            return; // already in: SignalR delivers to it, the index lists it — nothing to do
+            return (ns, MembershipChange.Unchanged); // already in: SignalR delivers to it, the index lists it — nothing to do
         }
 
         var groups = _registry.Get(ns).Groups;
@@ -143,26 +200,41 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
             throw new UnknownConnectionException(connectionId);
         }
 
-        if (change.IsChange())
-        {
-            _metrics?.Joined(ns);
-            LogJoined(_logger, connectionId, ns, room);
-            if (change == MembershipChange.RoomCreated)
-            {
-                Raise(RoomCreated, new RoomEventArgs(ns, room, null));
-            }
-
-            Raise(Joined, new RoomEventArgs(ns, room, connectionId));
-        }
+        return (ns, change);
     }
 
     public async Task LeaveAsync(string connectionId, string room, CancellationToken cancellationToken = default)
     {
         NamespaceNames.ValidateConnectionId(connectionId);
         NamespaceNames.ValidateRoom(room, MaxRoomNameLength, allowCatchAll: false);
-        ValidateNotOwnRoom(connectionId, room);
-        using var _ = await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (IsOwnRoom(connectionId, room))
+        {
+            // Socket.IO allows socket.leave(socket.id) and changes nothing; so does this (a loop over GetRoomsAsync() is harmless).
+            await GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
+            return;
+        }
 
+        string ns;
+        MembershipChange change;
+        using (await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false))
+        {
+            (ns, change) = await LeaveLockedAsync(connectionId, room, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (change.IsChange())
+        {
+            _metrics?.Left(ns);
+            LogLeft(_logger, connectionId, ns, room);
+            await Events.RaiseAsync(new RoomEventArgs(RoomEventKind.Left, RoomEventReason.Leave, ns, room, connectionId), cancellationToken).ConfigureAwait(false);
+            if (change == MembershipChange.RoomDeleted)
+            {
+                await Events.RaiseAsync(new RoomEventArgs(RoomEventKind.RoomDeleted, RoomEventReason.Leave, ns, room, null), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<(string Namespace, MembershipChange Change)> LeaveLockedAsync(string connectionId, string room, CancellationToken cancellationToken)
+    {
         var ns = await GetNamespaceOrThrowAsync(connectionId, cancellationToken).ConfigureAwait(false);
         var groups = _registry.Get(ns).Groups;
 
@@ -210,15 +282,29 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
             throw;
         }
 
-        if (change.IsChange())
+        return (ns, change);
+    }
+
+    /// <summary>Leaves every named room of a connection; it stays in its catch-all and own-id rooms.</summary>
+    public async Task LeaveAllAsync(string connectionId, CancellationToken cancellationToken = default)
+    {
+        NamespaceNames.ValidateConnectionId(connectionId);
+        foreach (var room in await GetRoomsOfAsync(connectionId, cancellationToken).ConfigureAwait(false))
         {
-            _metrics?.Left(ns);
-            LogLeft(_logger, connectionId, ns, room);
-            Raise(Left, new RoomEventArgs(ns, room, connectionId));
-            if (change == MembershipChange.RoomDeleted)
+            if (room.Length > 0 && !IsOwnRoom(connectionId, room))
             {
-                Raise(RoomDeleted, new RoomEventArgs(ns, room, null));
+                await LeaveAsync(connectionId, room, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Sets a connection's app data (JSON) in the index, ordered with its other changes.</summary>
+    internal async Task SetDataAsync(string connectionId, string? json, CancellationToken cancellationToken)
+    {
+        using var _ = await _locks.LockAsync(connectionId, cancellationToken).ConfigureAwait(false);
+        if (!await Store.SetConnectionAttributeAsync(connectionId, RoomSocket.DataAttribute, json, cancellationToken).ConfigureAwait(false))
+        {
+            throw new UnknownConnectionException(connectionId);
         }
     }
 
@@ -232,26 +318,6 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
 
         return _rawStore is IRemoteConnectionControl remote
             && await remote.DisconnectRemoteAsync(connectionId, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Raises the leave/delete events of a disconnected connection (called by the lifetime filter).</summary>
-    internal void OnConnectionRemoved(string connectionId, ConnectionRemoval removal)
-    {
-        foreach (var room in removal.Rooms)
-        {
-            if (room.Length > 0)
-            {
-                Raise(Left, new RoomEventArgs(removal.Namespace, room, connectionId));
-            }
-        }
-
-        foreach (var room in removal.DeletedRooms)
-        {
-            if (room.Length > 0)
-            {
-                Raise(RoomDeleted, new RoomEventArgs(removal.Namespace, room, null));
-            }
-        }
     }
 
     public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)
@@ -285,8 +351,19 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
             return members;
         }
 
+        return await IsOwnIdRoomAsync(@namespace, room, cancellationToken).ConfigureAwait(false) ? [.. members, room] : members;
+    }
+
+    /// <summary>Whether <paramref name="room"/> is the own-id room of a connection of <paramref name="namespace"/>.</summary>
+    internal async Task<bool> IsOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken)
+    {
+        if (!OwnIdRooms || room.Length == 0)
+        {
+            return false;
+        }
+
         var owner = LocalConnections.Contains(room) ? @namespace : await Store.GetNamespaceAsync(room, cancellationToken).ConfigureAwait(false);
-        return owner == @namespace ? [.. members, room] : members;
+        return owner == @namespace;
     }
 
     internal async Task<string> GetNamespaceOrThrowAsync(string connectionId, CancellationToken cancellationToken)
@@ -295,33 +372,7 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
         return ns is null || !_registry.IsRegistered(ns) ? throw new UnknownConnectionException(connectionId) : ns;
     }
 
-    private void ValidateNotOwnRoom(string connectionId, string room)
-    {
-        if (OwnIdRooms && string.Equals(connectionId, room, StringComparison.Ordinal))
-        {
-            throw new ArgumentException("A connection is always in the room named by its own id; that room cannot be joined or left.", nameof(room));
-        }
-    }
-
-    private void Raise(EventHandler<RoomEventArgs>? handler, RoomEventArgs args)
-    {
-        if (handler is null)
-        {
-            return;
-        }
-
-        foreach (var single in handler.GetInvocationList().Cast<EventHandler<RoomEventArgs>>())
-        {
-            try
-            {
-                single(this, args);
-            }
-            catch (Exception ex)
-            {
-                LogEventHandlerFailed(_logger, args.Room, ex);
-            }
-        }
-    }
+    private bool IsOwnRoom(string connectionId, string room) => OwnIdRooms && string.Equals(connectionId, room, StringComparison.Ordinal);
 
     private async Task RollBackGroupAsync(IGroupManager groups, string connectionId, string room)
     {
@@ -346,7 +397,4 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Error, Message = "Rolling back a membership change of connection {ConnectionId} / room '{Room}' failed.")]
     private static partial void LogRollbackFailed(ILogger logger, string connectionId, string room, Exception exception);
-
-    [LoggerMessage(EventId = 5, Level = LogLevel.Error, Message = "A room event handler failed (room '{Room}').")]
-    private static partial void LogEventHandlerFailed(ILogger logger, string room, Exception exception);
 }

@@ -80,13 +80,62 @@ public interface IRoomMembershipStore
     /// <param name="connectionId">The SignalR connection id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     Task<IReadOnlyDictionary<string, string>> GetConnectionAttributesAsync(string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The number of members of a room (0 when it does not exist); <c>""</c> counts every connection of the namespace.
+    /// The default implementation loads the members; stores override it with a count (Redis: one <c>SCARD</c>).
+    /// </summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="room">The room name.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    async Task<long> CountAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+        => (await GetMembersAsync(@namespace, room, cancellationToken).ConfigureAwait(false)).Count;
+
+    /// <summary>
+    /// The names of the non-empty rooms of a namespace, without their members, the catch-all <c>""</c> included while
+    /// any connection exists. The default implementation loads every room with its members; stores override it.
+    /// </summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    async Task<IReadOnlyCollection<string>> GetRoomNamesAsync(string @namespace, CancellationToken cancellationToken = default)
+        => [.. (await GetRoomsAsync(@namespace, cancellationToken).ConfigureAwait(false)).Keys];
+
+    /// <summary>
+    /// The rooms and attributes of several connections at once (for <c>fetchSockets()</c>): one entry per id, in order,
+    /// <see langword="null"/> for a connection that is not known. The default implementation asks twice per connection;
+    /// stores override it to answer in a constant number of round trips.
+    /// </summary>
+    /// <param name="connectionIds">The connection ids.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    async Task<IReadOnlyList<ConnectionDetails?>> GetConnectionDetailsAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionIds);
+        var result = new ConnectionDetails?[connectionIds.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var rooms = await GetRoomsOfConnectionAsync(connectionIds[i], cancellationToken).ConfigureAwait(false);
+            if (rooms.Count > 0)
+            {
+                result[i] = new ConnectionDetails(rooms, await GetConnectionAttributesAsync(connectionIds[i], cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return result;
+    }
 }
 
 /// <summary>What <see cref="IRoomMembershipStore.RemoveConnectionAsync"/> removed.</summary>
 /// <param name="Namespace">The connection's namespace.</param>
 /// <param name="Rooms">Every room the connection was in, the catch-all <c>""</c> included.</param>
 /// <param name="DeletedRooms">The rooms that became empty and disappeared.</param>
-public sealed record ConnectionRemoval(string Namespace, IReadOnlyCollection<string> Rooms, IReadOnlyCollection<string> DeletedRooms);
+public sealed record ConnectionRemoval(string Namespace, IReadOnlyCollection<string> Rooms, IReadOnlyCollection<string> DeletedRooms)
+{
+    /// <summary>
+    /// The connection's attributes when it was removed (user id, app data), so that "user left" handlers can still read
+    /// them; empty when the store does not report them.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Attributes { get; init; } = new Dictionary<string, string>();
+}
 
 /// <summary>A connection's namespace and its membership of one room.</summary>
 /// <param name="Namespace">The namespace, or <see langword="null"/> when the connection is not known.</param>

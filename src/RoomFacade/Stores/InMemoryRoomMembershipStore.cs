@@ -70,9 +70,13 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
             }
 
             state.Rooms.Clear();
+            var attributes = state.Attributes;
             state.Attributes = null;
             _connections.TryRemove(new KeyValuePair<string, ConnectionState>(connectionId, state));
-            return Task.FromResult<ConnectionRemoval?>(new ConnectionRemoval(ns.Name, rooms, deleted));
+            return Task.FromResult<ConnectionRemoval?>(new ConnectionRemoval(ns.Name, rooms, deleted)
+            {
+                Attributes = attributes ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            });
         }
     }
 
@@ -224,6 +228,59 @@ internal sealed class InMemoryRoomMembershipStore : IRoomMembershipStore, IRoomI
         }
 
         return Task.FromResult<IReadOnlyDictionary<string, IReadOnlyCollection<string>>>(result);
+    }
+
+    public Task<long> CountAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(room);
+        if (!_namespaces.TryGetValue(@namespace, out var ns))
+        {
+            return Task.FromResult(0L);
+        }
+
+        lock (ns.Lock)
+        {
+            return Task.FromResult(ns.Rooms.TryGetValue(room, out var members) ? (long)members.Count : 0L);
+        }
+    }
+
+    public Task<IReadOnlyCollection<string>> GetRoomNamesAsync(string @namespace, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        if (!_namespaces.TryGetValue(@namespace, out var ns))
+        {
+            return Empty;
+        }
+
+        lock (ns.Lock)
+        {
+            return Task.FromResult<IReadOnlyCollection<string>>(ns.Rooms.Keys.ToArray());
+        }
+    }
+
+    public Task<IReadOnlyList<ConnectionDetails?>> GetConnectionDetailsAsync(IReadOnlyList<string> connectionIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(connectionIds);
+        var result = new ConnectionDetails?[connectionIds.Count];
+        for (var i = 0; i < result.Length; i++)
+        {
+            var id = connectionIds[i] ?? throw new ArgumentException("A connection id is null.", nameof(connectionIds));
+            if (_connections.TryGetValue(id, out var state))
+            {
+                lock (state.Namespace.Lock)
+                {
+                    if (!state.Removed)
+                    {
+                        result[i] = new ConnectionDetails(
+                            state.Rooms.ToArray(),
+                            state.Attributes is null ? new Dictionary<string, string>() : new Dictionary<string, string>(state.Attributes, StringComparer.Ordinal));
+                    }
+                }
+            }
+        }
+
+        return Task.FromResult<IReadOnlyList<ConnectionDetails?>>(result);
     }
 
     public RoomIndexCounts GetCounts() => new(Interlocked.Read(ref _counts.Rooms), Interlocked.Read(ref _counts.Memberships));

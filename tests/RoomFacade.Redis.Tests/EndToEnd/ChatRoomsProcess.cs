@@ -4,7 +4,7 @@ using RoomFacade.Testing;
 
 namespace RoomFacade.Redis.Tests.EndToEnd;
 
-/// <summary>The ChatRooms example in a process of its own, so a test can kill it with SIGKILL (a crash: no goodbye).</summary>
+/// <summary>An example app (ChatRooms by default) in a process of its own, so a test can kill it with SIGKILL (a crash: no goodbye).</summary>
 internal sealed partial class ChatRoomsProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -17,9 +17,12 @@ internal sealed partial class ChatRoomsProcess : IAsyncDisposable
 
     public string BaseUrl { get; }
 
-    public static async Task<ChatRoomsProcess> StartAsync(params string[] args)
+    public static Task<ChatRoomsProcess> StartAsync(params string[] args) => StartAppAsync("ChatRooms.dll", args);
+
+    /// <summary>Starts the example whose entry assembly is <paramref name="assembly"/> (for example <c>V4Chat.dll</c>).</summary>
+    public static async Task<ChatRoomsProcess> StartAppAsync(string assembly, params string[] args)
     {
-        var dll = Path.Combine(AppContext.BaseDirectory, "ChatRooms.dll");
+        var dll = Path.Combine(AppContext.BaseDirectory, assembly);
         var psi = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -39,7 +42,7 @@ internal sealed partial class ChatRoomsProcess : IAsyncDisposable
         {
             if (e.Data is null)
             {
-                listening.TrySetException(new InvalidOperationException("ChatRooms exited before listening: " + output));
+                listening.TrySetException(new InvalidOperationException(assembly + " exited before listening: " + output));
                 return;
             }
 

@@ -43,7 +43,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         return value;
     }
 
-    private static async Task<bool> RoomsEqualAsync(IRoomManager rooms, IReadOnlyDictionary<string, IReadOnlyList<string>> expected)
+    private static async Task<bool> RoomsEqualAsync(IRoomManager rooms, IReadOnlyDictionary<string, IReadOnlyCollection<string>> expected)
     {
         try
         {
@@ -77,10 +77,26 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
         var deadId = x.Id;
         await doomed.KillAsync();
 
-        var expected = new Dictionary<string, IReadOnlyList<string>> { [""] = [a.Id], ["/lobby"] = [a.Id] };
+        var expected = new Dictionary<string, IReadOnlyCollection<string>> { [""] = [a.Id], ["/lobby"] = [a.Id] };
         await TaskTimeoutExtensions.WaitUntilAsync(() => RoomsEqualAsync(rooms, expected), CrashBound, "the killed server's connections are swept");
         SetAssert.Equal(["", "lobby"], await rooms.GetRoomsOfAsync(a.Id).DefaultTimeout());
         await Assert.ThrowsAsync<UnknownConnectionException>(() => rooms.GetRoomsOfAsync(deadId).DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task A_server_listens_at_once_while_Redis_is_down()
+    {
+        await _redis.StopAsync();
+        var prefix = "e2e" + Guid.NewGuid().ToString("N")[..10];
+        var started = System.Diagnostics.Stopwatch.StartNew();
+
+        // OperationTimeout 5 s: before the fix the server began listening only after it.
+        var server = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, "--RoomFacade:Redis:OperationTimeout=00:00:05"));
+
+        Assert.True(started.Elapsed < TimeSpan.FromSeconds(4), $"Kestrel listened after {started.Elapsed}, not at once.");
+        using var http = new HttpClient();
+        var health = await http.GetAsync(server.BaseUrl + "/healthz").DefaultTimeout();
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, health.StatusCode); // listening, and honest about Redis
     }
 
     [Fact]
@@ -129,7 +145,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
             "the late server re-publishes the room it was asked to join");
     }
 
-    private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyList<string>> Truth)> ArrangeTwoServersAsync()
+    private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyCollection<string>> Truth)> ArrangeTwoServersAsync()
     {
         var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 2));
         var a = await Track(TestChatClient.ConnectAsync(cluster[0].BaseUrl));

@@ -27,12 +27,20 @@ internal static class DocSamples
         builder.Services.AddHealthChecks().AddRoomFacadeRedis();
     }
 
+    /// <summary>docs/porting.md: the v4 chat behind Redis.</summary>
+    public static void V4ScaleOut(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR().AddStackExchangeRedis("127.0.0.1:6379");
+        builder.Services.AddRoomFacade(o => o.OnDisconnectedRuns = HubDisconnectMoment.AfterLeavingRooms)
+            .AddDefaultNamespace<ChatHub>().AddRedisStore("127.0.0.1:6379");
+    }
+
     /// <summary>The hub of src/RoomFacade/PACKAGE.md.</summary>
     public class ChatHub(IRoomManager rooms) : Hub
     {
         public Task Subscribe(string room) => rooms.Socket(this).JoinAsync(room);
         public Task Say(string room, string text) => rooms.Socket(this).Broadcast.To(room).EmitAsync("message", text);
-        public Task<IReadOnlyDictionary<string, IReadOnlyList<string>>> Rooms() => rooms.Manager.GetRoomsAsync();
+        public Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> Rooms() => rooms.Manager.GetRoomsAsync();
     }
 
     /// <summary>A second namespace for the samples.</summary>

@@ -1,28 +1,20 @@
 using Microsoft.AspNetCore.SignalR;
-using RoomFacade;
 using StackExchange.Redis;
 
 namespace ChatRooms.Hubs;
 
 /// <summary>
-/// Sends the room facade's argument errors (bad room name, unknown namespace or connection) and Redis outages to the
-/// caller as a <see cref="HubException"/>, whose message SignalR passes through; other errors stay hidden as usual.
+/// Sends SignalR Redis backplane failures to the caller as a <see cref="HubException"/>, whose message SignalR passes
+/// through, instead of SignalR's generic error. (RoomFacade's own errors — bad room name, unknown namespace or
+/// connection, index outage — already reach the caller with their message: <c>RoomFacadeOptions.ClearErrors</c>.)
 /// </summary>
-public sealed class ClearErrorsHubFilter : IHubFilter
+public sealed class RedisErrorsHubFilter : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext invocationContext, Func<HubInvocationContext, ValueTask<object?>> next)
     {
         try
         {
             return await next(invocationContext);
-        }
-        catch (ArgumentException ex)
-        {
-            throw new HubException(ex.Message, ex);
-        }
-        catch (RoomIndexException ex)
-        {
-            throw new HubException(ex.Message, ex);
         }
         catch (RedisException ex)
         {

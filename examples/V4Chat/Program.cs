@@ -1,0 +1,3 @@
+using V4Chat;
+
+V4ChatApp.Create(args).Run();
