@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.SignalR;
+using RoomFacade.Internal;
 
 namespace RoomFacade;
 

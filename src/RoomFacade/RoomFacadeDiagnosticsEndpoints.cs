@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using RoomFacade;
 using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
+using RoomFacade.Internal;
 
 namespace Microsoft.AspNetCore.Builder;
 

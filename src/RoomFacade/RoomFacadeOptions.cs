@@ -1,3 +1,5 @@
+using RoomFacade.Internal;
+
 namespace RoomFacade;
 
 /// <summary>Options of the room facade, bound and validated at start-up.</summary>

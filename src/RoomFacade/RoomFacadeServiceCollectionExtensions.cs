@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using RoomFacade;
 using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
+using RoomFacade.Internal;
 
 namespace Microsoft.Extensions.DependencyInjection;
 

@@ -1,3 +1,5 @@
+using RoomFacade.Internal;
+
 namespace RoomFacade;
 
 /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
+using RoomFacade.Internal;
 
 namespace RoomFacade;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>
 /// Marks the argument errors RoomFacade throws for bad input (room names, namespaces, connection ids), so that the

@@ -1,4 +1,4 @@
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>
 /// Serialises the joins and leaves of one connection on this server (striped: a fixed pool of locks chosen by the

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.SignalR;
 using RoomFacade.Stores;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>
 /// The connections of registered hubs that live on this server, with what is needed to disconnect them and to know

@@ -1,4 +1,4 @@
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>Namespace and room name rules shared by every entry point.</summary>
 internal static class NamespaceNames

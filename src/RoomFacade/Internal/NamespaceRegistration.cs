@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>A hub type registered as a namespace.</summary>
 internal sealed class NamespaceRegistration(string name, Type hubType, Func<IServiceProvider, NamespaceBinding> bind)

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>
 /// Once the application has started, warns about each mapped hub that takes <see cref="IRoomManager"/> (or

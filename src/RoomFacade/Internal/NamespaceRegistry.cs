@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>The registered namespaces, bound to their hubs on first use.</summary>
 internal sealed class NamespaceRegistry

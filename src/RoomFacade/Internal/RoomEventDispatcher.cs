@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RoomFacade.Stores;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>Raises room events to the <see cref="IRoomEvents"/> subscribers, then awaits every <see cref="IRoomEventHandler"/>.</summary>
 internal sealed partial class RoomEventDispatcher(ILogger logger, RoomEventHandlers handlers) : IRoomEvents

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>
 /// The registered <see cref="IRoomEventHandler"/>s, resolved on first use: handlers may depend on

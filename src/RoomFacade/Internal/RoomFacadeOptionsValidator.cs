@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>Validates <see cref="RoomFacadeOptions"/> at start-up, naming the offending property.</summary>
 internal sealed class RoomFacadeOptionsValidator : IValidateOptions<RoomFacadeOptions>

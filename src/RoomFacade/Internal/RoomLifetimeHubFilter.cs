@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>
 /// Puts each connection of a registered hub into its namespace's catch-all room (and the SignalR group of its own id)

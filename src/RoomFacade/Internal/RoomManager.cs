@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using RoomFacade.Diagnostics;
 using RoomFacade.Stores;
 
-namespace RoomFacade;
+namespace RoomFacade.Internal;
 
 /// <summary>The implementation of <see cref="IRoomManager"/>: SignalR groups and the index, in lock-step.</summary>
 internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptConnectionSink

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using RoomFacade.Testing;
 using Xunit;
+using RoomFacade.Internal;
 
 namespace RoomFacade.Tests.EndToEnd;
 

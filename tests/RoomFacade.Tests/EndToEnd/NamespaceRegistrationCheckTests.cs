@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using RoomFacade.Testing;
 using Xunit;
+using RoomFacade.Internal;
 
 namespace RoomFacade.Tests.EndToEnd;
 

@@ -5,6 +5,7 @@ using Moq;
 using RoomFacade.Stores;
 using RoomFacade.Testing;
 using Xunit;
+using RoomFacade.Internal;
 
 namespace RoomFacade.Tests.Unit;
 

@@ -5,6 +5,7 @@ using RoomFacade.Stores;
 using Moq;
 using RoomFacade.Testing;
 using Xunit;
+using RoomFacade.Internal;
 
 namespace RoomFacade.Tests.Unit;
 

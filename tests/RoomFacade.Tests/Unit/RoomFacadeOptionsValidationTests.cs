@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RoomFacade.Testing;
 using Xunit;
+using RoomFacade.Internal;
 
 namespace RoomFacade.Tests.Unit;
 
