@@ -72,6 +72,12 @@ internal sealed class RedisIndexNode : IAsyncDisposable
             o.OperationTimeout = TimeSpan.FromSeconds(5);
             configure?.Invoke(o);
         });
+        // No web host here: keep only the index's own background service (the core's start-up checks need a host).
+        foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType != typeof(RedisIndexMaintenanceService)).ToArray())
+        {
+            services.Remove(hosted);
+        }
+
         return new RedisIndexNode(services.BuildServiceProvider());
     }
 
