@@ -58,10 +58,10 @@ public static class RedisRoomFacadeBuilderExtensions
         services.TryAddSingleton<LocalTruth>();
         services.TryAddSingleton<RedisRoomMembershipStore>();
         services.AddMetrics();
-        services.TryAddSingleton<RedisIndexStatus>();
+        services.TryAddSingleton<RedisStoreStatus>();
         services.RemoveAll<IRoomMembershipStore>();
         services.AddSingleton<IRoomMembershipStore>(sp => sp.GetRequiredService<RedisRoomMembershipStore>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisIndexMaintenanceService>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisStoreMaintenanceService>());
         return builder;
     }
 }

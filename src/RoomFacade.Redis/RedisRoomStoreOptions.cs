@@ -39,7 +39,7 @@ public sealed class RedisRoomStoreOptions
     public TimeSpan? SweepInterval { get; set; }
 
     /// <summary>
-    /// The longest an index operation may take before it fails with a <see cref="RoomIndexException"/> (default 5 s,
+    /// The longest an index operation may take before it fails with a <see cref="RoomStoreException"/> (default 5 s,
     /// from 100 ms to 5 min). When Redis is unreachable, joins, leaves and queries fail within this bound. With
     /// <see cref="Configuration"/> set, the index's own multiplexer enforces it (its <c>AsyncTimeout</c>, which
     /// StackExchange.Redis checks about once a second); with the application's multiplexer, the index bounds each wait itself.

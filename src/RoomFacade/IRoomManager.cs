@@ -45,7 +45,7 @@ public interface IRoomManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="ArgumentException">The room name is invalid.</exception>
     /// <exception cref="UnknownConnectionException">No such connection is connected (nothing changed).</exception>
-    /// <exception cref="RoomIndexException">The index failed; the SignalR group change was rolled back.</exception>
+    /// <exception cref="RoomStoreException">The index failed; the SignalR group change was rolled back.</exception>
     Task JoinAsync(string connectionId, string room, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a connection from a room. Leaving a room the connection is not in is harmless.</summary>
@@ -54,7 +54,7 @@ public interface IRoomManager
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <exception cref="ArgumentException">The room name is invalid.</exception>
     /// <exception cref="UnknownConnectionException">No such connection is connected (nothing changed).</exception>
-    /// <exception cref="RoomIndexException">The index failed; SignalR was not changed.</exception>
+    /// <exception cref="RoomStoreException">The index failed; SignalR was not changed.</exception>
     Task LeaveAsync(string connectionId, string room, CancellationToken cancellationToken = default);
 
     /// <summary>The non-empty rooms of a namespace with their members' ids, the catch-all <c>""</c> included while anyone is connected.</summary>

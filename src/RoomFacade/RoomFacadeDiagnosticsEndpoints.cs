@@ -53,8 +53,8 @@ public static class RoomFacadeDiagnosticsEndpoints
                 [.. rooms.Where(r => r.Key.Length > 0).OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new RoomView(r.Key, r.Value.Count))]));
         }
 
-        IReadOnlyList<RoomIndexServer>? servers = null;
-        if (http.RequestServices.GetRequiredService<IRoomMembershipStore>() is IRoomIndexServers known)
+        IReadOnlyList<RoomStoreServer>? servers = null;
+        if (http.RequestServices.GetRequiredService<IRoomMembershipStore>() is IRoomStoreServers known)
         {
             servers = await known.GetServersAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -90,7 +90,7 @@ public static class RoomFacadeDiagnosticsEndpoints
         return Results.Json(new ConnectionView(id, ns, [.. rooms.Order(StringComparer.Ordinal)]));
     }
 
-    private sealed record OverviewView(IReadOnlyList<NamespaceView> Namespaces, IReadOnlyList<RoomIndexServer>? Servers);
+    private sealed record OverviewView(IReadOnlyList<NamespaceView> Namespaces, IReadOnlyList<RoomStoreServer>? Servers);
 
     private sealed record NamespaceView(string Name, int Connections, IReadOnlyList<RoomView> Rooms);
 

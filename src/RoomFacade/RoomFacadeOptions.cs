@@ -34,7 +34,7 @@ public sealed class RoomFacadeOptions
     /// <summary>
     /// Whether the errors RoomFacade throws inside hub methods reach the SignalR caller with their message, default
     /// <see langword="true"/>. SignalR hides exception messages from callers; with this on, an
-    /// <see cref="UnknownConnectionException"/>, a <see cref="RoomIndexException"/> or an argument error RoomFacade raised
+    /// <see cref="UnknownConnectionException"/>, a <see cref="RoomStoreException"/> or an argument error RoomFacade raised
     /// for bad input (room name, namespace, connection id) becomes a <see cref="Microsoft.AspNetCore.SignalR.HubException"/>
     /// with the same message. Exceptions from the application's own code are not touched.
     /// </summary>

@@ -23,8 +23,8 @@ internal sealed class RedisIndexNode : IAsyncDisposable
         Registry = provider.GetRequiredService<ServerRegistry>();
         Channel = provider.GetRequiredService<ServerChannel>();
         Connection = provider.GetRequiredService<RedisConnection>();
-        Maintenance = provider.GetServices<IHostedService>().OfType<RedisIndexMaintenanceService>().Single();
-        Status = provider.GetRequiredService<RedisIndexStatus>();
+        Maintenance = provider.GetServices<IHostedService>().OfType<RedisStoreMaintenanceService>().Single();
+        Status = provider.GetRequiredService<RedisStoreStatus>();
         Runner = provider.GetRequiredService<RedisOperationRunner>();
     }
 
@@ -38,9 +38,9 @@ internal sealed class RedisIndexNode : IAsyncDisposable
 
     public RedisConnection Connection { get; }
 
-    public RedisIndexMaintenanceService Maintenance { get; }
+    public RedisStoreMaintenanceService Maintenance { get; }
 
-    public RedisIndexStatus Status { get; }
+    public RedisStoreStatus Status { get; }
 
     public LocalTruth Truth => Store.Truth;
 
@@ -73,7 +73,7 @@ internal sealed class RedisIndexNode : IAsyncDisposable
             configure?.Invoke(o);
         });
         // No web host here: keep only the index's own background service (the core's start-up checks need a host).
-        foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType != typeof(RedisIndexMaintenanceService)).ToArray())
+        foreach (var hosted in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType != typeof(RedisStoreMaintenanceService)).ToArray())
         {
             services.Remove(hosted);
         }
@@ -92,7 +92,7 @@ internal sealed class RedisIndexNode : IAsyncDisposable
             await Maintenance.BeatAsync(CancellationToken.None);
             return true;
         }
-        catch (RoomIndexException)
+        catch (RoomStoreException)
         {
             return false;
         }

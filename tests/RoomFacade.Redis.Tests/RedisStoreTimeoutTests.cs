@@ -48,8 +48,8 @@ public sealed class RedisStoreTimeoutTests : IAsyncLifetime
 
         // Paused for longer than FailBound; both operations start at once, so each must fail on its own timeout.
         await _admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", ((int)Pause.TotalMilliseconds).ToString(System.Globalization.CultureInfo.InvariantCulture), "ALL").DefaultTimeout();
-        var joining = Assert.ThrowsAsync<RoomIndexException>(() => store.AddToRoomAsync("a", "lost").DefaultTimeout(FailBound));
-        var querying = Assert.ThrowsAsync<RoomIndexException>(() => store.GetMembersAsync("", "kept").DefaultTimeout(FailBound));
+        var joining = Assert.ThrowsAsync<RoomStoreException>(() => store.AddToRoomAsync("a", "lost").DefaultTimeout(FailBound));
+        var querying = Assert.ThrowsAsync<RoomStoreException>(() => store.GetMembersAsync("", "kept").DefaultTimeout(FailBound));
         var join = await joining;
         var query = await querying;
 
@@ -66,7 +66,7 @@ public sealed class RedisStoreTimeoutTests : IAsyncLifetime
                     await store.Truth.ReconcileAsync(CancellationToken.None).DefaultTimeout();
                     return true;
                 }
-                catch (RoomIndexException)
+                catch (RoomStoreException)
                 {
                     return false;
                 }

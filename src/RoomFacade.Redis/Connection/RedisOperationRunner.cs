@@ -5,7 +5,7 @@ namespace RoomFacade.Redis.Connection;
 
 /// <summary>
 /// Runs index operations against Redis: each is bounded by <see cref="RedisRoomStoreOptions.OperationTimeout"/>, and any
-/// failure other than the caller's own cancellation becomes a <see cref="RoomIndexException"/> naming the operation.
+/// failure other than the caller's own cancellation becomes a <see cref="RoomStoreException"/> naming the operation.
 /// </summary>
 internal sealed class RedisOperationRunner(RedisConnection connection, IOptions<RedisRoomStoreOptions> options)
 {
@@ -69,9 +69,9 @@ internal sealed class RedisOperationRunner(RedisConnection connection, IOptions<
     /// <see cref="TaskCanceledException"/> or <see cref="InvalidOperationException"/>, not only <see cref="RedisException"/>.
     /// </summary>
     public static bool IsRedisFailure(Exception ex, CancellationToken cancellationToken)
-        => ex is not RoomIndexException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
+        => ex is not RoomStoreException && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
 
-    public RoomIndexException Failure(string operation, Exception ex)
+    public RoomStoreException Failure(string operation, Exception ex)
         => new($"The Redis room index could not {operation} within {_timeout.TotalMilliseconds:0} ms (RedisRoomStoreOptions.OperationTimeout): {ex.Message}", ex);
 
     private async Task<T> AwaitAsync<T>(string operation, Task<T> task, CancellationToken cancellationToken)

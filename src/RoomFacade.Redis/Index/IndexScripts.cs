@@ -135,6 +135,6 @@ internal sealed class IndexScripts(RedisOperationRunner runner, RedisKeys keys)
             }
         }
 
-        throw new RoomIndexException($"The rooms of connection '{connectionId}' kept changing while they were being synchronised.", null);
+        throw new RoomStoreException($"The rooms of connection '{connectionId}' kept changing while they were being synchronised.", null);
     }
 }

@@ -35,7 +35,7 @@ internal sealed partial class RedisRoomMembershipStore
             return IndexScripts.ToChange(code, join);
         }
 
-        return answer is [var wire, ..] ? MembershipChangeWire.Decode(wire) : throw new RoomIndexException($"Server '{where.ServerId}' sent an empty answer.", null);
+        return answer is [var wire, ..] ? MembershipChangeWire.Decode(wire) : throw new RoomStoreException($"Server '{where.ServerId}' sent an empty answer.", null);
     }
 
     /// <summary>A join or leave of one of this server's connections: the local truth decides, Redis follows in one script.</summary>

@@ -11,7 +11,7 @@ namespace RoomFacade.Redis.Index;
 /// round trip). This server changes the rooms and attributes of its own connections only (<see cref="LocalTruth"/>);
 /// a change to a connection held elsewhere is a request to its server over the <see cref="ServerChannel"/>.
 /// </summary>
-internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, IRoomIndexServers, IRemoteConnectionControl
+internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, IRoomStoreServers, IRemoteConnectionControl
 {
     private readonly RedisOperationRunner _runner;
     private readonly IndexScripts _scripts;
@@ -248,7 +248,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
         }, cancellationToken).ConfigureAwait(false);
     }
 
-    public Task<IReadOnlyList<RoomIndexServer>> GetServersAsync(CancellationToken cancellationToken) => _registry.GetServersAsync(cancellationToken);
+    public Task<IReadOnlyList<RoomStoreServer>> GetServersAsync(CancellationToken cancellationToken) => _registry.GetServersAsync(cancellationToken);
 
     /// <summary>Asks the server holding a connection to disconnect it, and waits for its answer (bounded by twice the operation timeout).</summary>
     public async Task<bool> DisconnectRemoteAsync(string connectionId, CancellationToken cancellationToken)

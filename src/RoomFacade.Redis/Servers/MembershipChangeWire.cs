@@ -25,6 +25,6 @@ internal static class MembershipChangeWire
         "created" => MembershipChange.RoomCreated,
         "deleted" => MembershipChange.RoomDeleted,
         "unknown" => MembershipChange.UnknownConnection,
-        _ => throw new RoomIndexException(string.Format(CultureInfo.InvariantCulture, "Another server answered with an unknown membership change '{0}' (are different RoomFacade.Redis versions sharing the key prefix?).", wire), null),
+        _ => throw new RoomStoreException(string.Format(CultureInfo.InvariantCulture, "Another server answered with an unknown membership change '{0}' (are different RoomFacade.Redis versions sharing the key prefix?).", wire), null),
     };
 }

@@ -85,7 +85,7 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
 
     /// <summary>
     /// Sends a request to a server and waits for its answer's payload, bounded by twice the operation timeout. Null when
-    /// no server listens on that channel (the server is gone). An error answer becomes a <see cref="RoomIndexException"/>.
+    /// no server listens on that channel (the server is gone). An error answer becomes a <see cref="RoomStoreException"/>.
     /// </summary>
     public async Task<string[]?> RequestAsync(string serverId, ServerMessageKind kind, string[] arguments, CancellationToken cancellationToken)
     {
@@ -109,7 +109,7 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
         }
         catch (TimeoutException ex)
         {
-            throw new RoomIndexException($"Server '{serverId}' did not answer within {runner.Timeout * 2} (2 × RedisRoomStoreOptions.OperationTimeout).", ex);
+            throw new RoomStoreException($"Server '{serverId}' did not answer within {runner.Timeout * 2} (2 × RedisRoomStoreOptions.OperationTimeout).", ex);
         }
         finally
         {
@@ -140,7 +140,7 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
                 }
                 else
                 {
-                    pending.TrySetException(new RoomIndexException(message.Fields.Length > 2 ? message.Fields[2] : "Another server could not carry out the request.", null));
+                    pending.TrySetException(new RoomStoreException(message.Fields.Length > 2 ? message.Fields[2] : "Another server could not carry out the request.", null));
                 }
             }
 

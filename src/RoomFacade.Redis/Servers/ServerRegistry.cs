@@ -112,10 +112,10 @@ internal sealed partial class ServerRegistry(
     }
 
     /// <summary>The servers registered in the index, with their last heartbeat (Redis clock).</summary>
-    public async Task<IReadOnlyList<RoomIndexServer>> GetServersAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RoomStoreServer>> GetServersAsync(CancellationToken cancellationToken)
     {
         var entries = await runner.RunAsync("list servers", db => db.SortedSetRangeByRankWithScoresAsync(keys.Servers), cancellationToken).ConfigureAwait(false);
-        return [.. entries.Select(e => new RoomIndexServer(e.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), e.Element == ServerId))];
+        return [.. entries.Select(e => new RoomStoreServer(e.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), e.Element == ServerId))];
     }
 
     /// <summary>Graceful shutdown (after this server's connections were removed): forgets this server and its markers.</summary>

@@ -25,9 +25,9 @@ internal sealed class RoomFacadeMetrics
         _joins = meter.CreateCounter<long>("roomfacade.joins", "{join}", "Connections that joined a room (duplicates not counted).");
         _leaves = meter.CreateCounter<long>("roomfacade.leaves", "{leave}", "Connections that left a room by a leave (disconnects are counted by roomfacade.connections).");
         _connections = meter.CreateUpDownCounter<long>("roomfacade.connections", "{connection}", "Connections of registered hubs on this server.");
-        _operationDuration = meter.CreateHistogram<double>("roomfacade.index.operation.duration", "s", "Duration of membership index operations.",
+        _operationDuration = meter.CreateHistogram<double>("roomfacade.store.operation.duration", "s", "Duration of membership index operations.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
-        _errors = meter.CreateCounter<long>("roomfacade.index.errors", "{error}", "Membership index operations that failed.");
+        _errors = meter.CreateCounter<long>("roomfacade.store.errors", "{error}", "Membership index operations that failed.");
         meter.CreateObservableGauge("roomfacade.rooms", () => Observe(counts, c => c.Rooms), "{room}", "Non-empty rooms in the index, catch-all rooms included (stores that count cheaply: the in-memory store).");
         meter.CreateObservableGauge("roomfacade.memberships", () => Observe(counts, c => c.Memberships), "{membership}", "Connection-room pairs in the index, catch-all included (stores that count cheaply: the in-memory store).");
     }

@@ -20,7 +20,7 @@ internal static class ClearErrors
 
     /// <summary>Whether RoomFacade threw this error for the caller to see: its own exception types or a marked argument error.</summary>
     public static bool IsClear(Exception exception)
-        => exception is UnknownConnectionException or RoomIndexException || exception.Data.Contains(Marker);
+        => exception is UnknownConnectionException or RoomStoreException || exception.Data.Contains(Marker);
 
     public static void ThrowIfNull([NotNull] object? value, [CallerArgumentExpression(nameof(value))] string? paramName = null)
     {

@@ -185,12 +185,12 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptCon
 
             // The connection was not a member before (checked under the per-connection lock): undo the group add.
             await RollBackGroupAsync(groups, connectionId, room).ConfigureAwait(false);
-            if (ex is OperationCanceledException or RoomIndexException)
+            if (ex is OperationCanceledException or RoomStoreException)
             {
                 throw;
             }
 
-            throw new RoomIndexException($"Joining room '{room}' failed in the room index; the connection was not added to the room.", ex);
+            throw new RoomStoreException($"Joining room '{room}' failed in the room index; the connection was not added to the room.", ex);
         }
 
         if (change == MembershipChange.UnknownConnection)
@@ -247,12 +247,12 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptCon
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             LogIndexFailed(_logger, "leave", connectionId, room, ex);
-            if (ex is RoomIndexException)
+            if (ex is RoomStoreException)
             {
                 throw;
             }
 
-            throw new RoomIndexException($"Leaving room '{room}' failed in the room index; the connection is still in the room.", ex);
+            throw new RoomStoreException($"Leaving room '{room}' failed in the room index; the connection is still in the room.", ex);
         }
 
         if (change == MembershipChange.UnknownConnection)

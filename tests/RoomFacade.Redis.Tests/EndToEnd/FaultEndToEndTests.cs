@@ -50,7 +50,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
             var actual = await rooms.Manager.GetRoomsAsync().DefaultTimeout();
             return actual.Count == expected.Count && expected.All(p => actual.TryGetValue(p.Key, out var m) && m.Order().SequenceEqual(p.Value.Order()));
         }
-        catch (RoomIndexException)
+        catch (RoomStoreException)
         {
             return false; // Redis still coming back
         }
@@ -207,9 +207,9 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
 
         var join = await Assert.ThrowsAsync<HubException>(() => a.InvokeAsync("Subscribe", "while-down").DefaultTimeout(FailFastBound));
         Assert.Contains("Redis", join.Message);
-        var query = await Assert.ThrowsAsync<RoomIndexException>(() => cluster[0].Rooms.GetMembersAsync("", "lobby").DefaultTimeout(FailFastBound));
+        var query = await Assert.ThrowsAsync<RoomStoreException>(() => cluster[0].Rooms.GetMembersAsync("", "lobby").DefaultTimeout(FailFastBound));
         Assert.Contains("OperationTimeout", query.Message);
-        await Assert.ThrowsAsync<RoomIndexException>(() => cluster[1].Rooms.Manager.GetRoomsAsync().DefaultTimeout(FailFastBound));
+        await Assert.ThrowsAsync<RoomStoreException>(() => cluster[1].Rooms.Manager.GetRoomsAsync().DefaultTimeout(FailFastBound));
 
         await _redis.StartProcessAsync(); // empty: data lost as well
 

@@ -57,7 +57,7 @@ public sealed class ServerChannelTests(RedisServerFixture redis) : IClassFixture
         b.Channel.Handle(ServerMessageKind.Disconnect, (_, _) => throw new ObjectDisposedException("LocalConnections"));
 
         var clock = Stopwatch.StartNew();
-        var error = await Assert.ThrowsAsync<RoomIndexException>(() => a.Store.DisconnectRemoteAsync("b1", CancellationToken.None)).DefaultTimeout();
+        var error = await Assert.ThrowsAsync<RoomStoreException>(() => a.Store.DisconnectRemoteAsync("b1", CancellationToken.None)).DefaultTimeout();
         Assert.True(clock.Elapsed < OperationTimeout, $"the error answer took {clock.Elapsed}");
         Assert.Contains("could not carry out the request", error.Message, StringComparison.Ordinal);
         Assert.Contains(b.ServerId, error.Message, StringComparison.Ordinal);
@@ -124,7 +124,7 @@ public sealed class ServerChannelTests(RedisServerFixture redis) : IClassFixture
         }
 
         Assert.Equal("created", MembershipChangeWire.Encode(MembershipChange.RoomCreated));
-        Assert.Throws<RoomIndexException>(() => MembershipChangeWire.Decode("3"));
+        Assert.Throws<RoomStoreException>(() => MembershipChangeWire.Decode("3"));
     }
 
     private async Task<RedisIndexNode> NodeAsync()

@@ -72,9 +72,9 @@ public sealed class MetricsAndDiagnosticsTests
         Assert.Equal(2, recorder.Sums["roomfacade.joins"]);
         Assert.Equal(1, recorder.Sums["roomfacade.leaves"]);
         Assert.Equal(2, recorder.Sums["roomfacade.connections"]);
-        Assert.True(recorder.Sums["roomfacade.index.operation.duration:join"] >= 2);
-        Assert.True(recorder.Sums["roomfacade.index.operation.duration:membership"] >= 3);
-        Assert.True(recorder.Sums["roomfacade.index.operation.duration:connect"] >= 2);
+        Assert.True(recorder.Sums["roomfacade.store.operation.duration:join"] >= 2);
+        Assert.True(recorder.Sums["roomfacade.store.operation.duration:membership"] >= 3);
+        Assert.True(recorder.Sums["roomfacade.store.operation.duration:connect"] >= 2);
         recorder.Observe();
         Assert.Equal(3, recorder.Last["roomfacade.rooms"]);        // "" of /, "" of /news, r1
         Assert.Equal(3, recorder.Last["roomfacade.memberships"]);  // a in "" and r1, b in ""

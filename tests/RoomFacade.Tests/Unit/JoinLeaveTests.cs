@@ -69,7 +69,7 @@ public sealed class JoinLeaveTests
         var before = await h.SnapshotAsync("a");
         store.AddToRoomFailure = failure;
 
-        var ex = await Assert.ThrowsAsync<RoomIndexException>(() => h.Manager.JoinAsync("a", "room")).DefaultTimeout();
+        var ex = await Assert.ThrowsAsync<RoomStoreException>(() => h.Manager.JoinAsync("a", "room")).DefaultTimeout();
 
         Assert.Same(failure, ex.InnerException);
         Assert.Contains("room", ex.Message);
@@ -154,7 +154,7 @@ public sealed class JoinLeaveTests
 
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => h.Manager.LeaveAsync("a", "room")).DefaultTimeout();
 
-        Assert.Same(failure, ex is RoomIndexException ? ex.InnerException : ex);
+        Assert.Same(failure, ex is RoomStoreException ? ex.InnerException : ex);
         Assert.Equal(before, await h.SnapshotAsync("a", "b"));
         Assert.Equal(["", "room"], (await h.Manager.GetRoomsOfAsync("a").DefaultTimeout()).Order(StringComparer.Ordinal));
     }
@@ -170,7 +170,7 @@ public sealed class JoinLeaveTests
         var before = await h.SnapshotAsync("a");
         store.RemoveFromRoomFailure = failure;
 
-        var ex = await Assert.ThrowsAsync<RoomIndexException>(() => h.Manager.LeaveAsync("a", "room")).DefaultTimeout();
+        var ex = await Assert.ThrowsAsync<RoomStoreException>(() => h.Manager.LeaveAsync("a", "room")).DefaultTimeout();
 
         Assert.Same(failure, ex.InnerException);
         h.VerifyNoSignalRCalls();

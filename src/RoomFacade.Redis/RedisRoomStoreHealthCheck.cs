@@ -12,10 +12,10 @@ namespace RoomFacade.Redis;
 /// than the whole timeout means other servers may already sweep it), and its last sweep is recent.
 /// Register it with <c>services.AddHealthChecks().AddRoomFacadeRedis()</c>.
 /// </summary>
-internal sealed class RedisRoomIndexHealthCheck(
+internal sealed class RedisRoomStoreHealthCheck(
     RedisConnection connection,
     RedisRoomMembershipStore store,
-    RedisIndexStatus status,
+    RedisStoreStatus status,
     TimeProvider time,
     IOptions<RedisRoomStoreOptions> options) : IHealthCheck
 {

@@ -12,15 +12,15 @@ namespace RoomFacade.Redis.Servers;
 /// has the local truth re-published when Redis no longer holds it, reconciles operations whose outcome Redis could not
 /// confirm, sweeps dead servers, and removes this server's connections on graceful shutdown.
 /// </summary>
-internal sealed partial class RedisIndexMaintenanceService(
+internal sealed partial class RedisStoreMaintenanceService(
     RedisRoomMembershipStore store,
     ServerRegistry registry,
     ServerChannel channel,
     RedisConnection connection,
     IOptions<RedisRoomStoreOptions> options,
     TimeProvider timeProvider,
-    RedisIndexStatus status,
-    ILogger<RedisIndexMaintenanceService> logger,
+    RedisStoreStatus status,
+    ILogger<RedisStoreMaintenanceService> logger,
     ISweptConnectionSink? sweptConnections = null) : BackgroundService
 {
     /// <summary>How long start-up waits for the first heartbeat before the application goes on starting (Kestrel listens).</summary>
@@ -163,7 +163,7 @@ internal sealed partial class RedisIndexMaintenanceService(
         {
             await store.UnregisterAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is RoomIndexException or OperationCanceledException)
+        catch (Exception ex) when (ex is RoomStoreException or OperationCanceledException)
         {
             LogUnregisterFailed(logger, ex);
         }

@@ -6,7 +6,7 @@ namespace RoomFacade.Redis.Servers;
 /// What the maintenance service last achieved (for the health check), and the <c>RoomFacade.Redis</c> meter:
 /// sweeps, swept connections, reconciliations.
 /// </summary>
-internal sealed class RedisIndexStatus
+internal sealed class RedisStoreStatus
 {
     public const string MeterName = "RoomFacade.Redis";
 
@@ -18,7 +18,7 @@ internal sealed class RedisIndexStatus
     private long _lastHeartbeat;
     private long _lastSweep;
 
-    public RedisIndexStatus(TimeProvider time, IMeterFactory meterFactory)
+    public RedisStoreStatus(TimeProvider time, IMeterFactory meterFactory)
     {
         _time = time;
         var meter = meterFactory.Create(MeterName);

@@ -4,7 +4,7 @@ using RoomFacade.Redis;
 namespace Microsoft.Extensions.DependencyInjection;
 
 /// <summary>Registers the Redis room index health check.</summary>
-public static class RedisRoomIndexHealthCheckBuilderExtensions
+public static class RedisRoomStoreHealthCheckBuilderExtensions
 {
     /// <summary>
     /// Adds a health check of the Redis room index (Redis reachable, this server's heartbeat fresh, sweeps recent).
@@ -17,6 +17,6 @@ public static class RedisRoomIndexHealthCheckBuilderExtensions
     public static IHealthChecksBuilder AddRoomFacadeRedis(this IHealthChecksBuilder builder, string name = "roomfacade-redis", HealthStatus? failureStatus = null, IEnumerable<string>? tags = null)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        return builder.AddCheck<RedisRoomIndexHealthCheck>(name, failureStatus ?? HealthStatus.Unhealthy, tags ?? []);
+        return builder.AddCheck<RedisRoomStoreHealthCheck>(name, failureStatus ?? HealthStatus.Unhealthy, tags ?? []);
     }
 }

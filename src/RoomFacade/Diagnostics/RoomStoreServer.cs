@@ -4,4 +4,4 @@ namespace RoomFacade.Diagnostics;
 /// <param name="Id">The server's id in the index.</param>
 /// <param name="LastHeartbeat">Its last heartbeat (the index's clock).</param>
 /// <param name="IsSelf">Whether it is this server.</param>
-public sealed record RoomIndexServer(string Id, DateTimeOffset LastHeartbeat, bool IsSelf);
+public sealed record RoomStoreServer(string Id, DateTimeOffset LastHeartbeat, bool IsSelf);
