@@ -35,7 +35,8 @@ internal sealed partial class RedisStoreMaintenanceService(
 
         // Register and subscribe before the server listens when Redis answers at once; when it does not (down, slow),
         // start anyway after StartupWait: operations fail fast until Redis answers, the heartbeats then catch up.
-        _firstBeat = FirstBeatAsync(cancellationToken);
+        // On the thread pool: connecting the multiplexer can block its caller for part of the connect timeout.
+        _firstBeat = Task.Run(() => FirstBeatAsync(cancellationToken), CancellationToken.None);
         await Task.WhenAny(_firstBeat, Task.Delay(StartupWait, timeProvider, cancellationToken)).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -11,11 +11,12 @@ namespace RoomFacade.Internal;
 /// <see cref="IRoomEvents"/>) in its constructor but is not registered as a namespace: its first
 /// <c>rooms.Socket(this)</c> would fail, and its connections are in no room. One pass over the endpoints, at start-up.
 /// </summary>
-internal sealed partial class NamespaceRegistrationCheck(IServiceProvider services, NamespaceRegistry registry, IHostApplicationLifetime lifetime, ILogger<NamespaceRegistrationCheck> logger) : IHostedService
+internal sealed partial class NamespaceRegistrationCheck(IServiceProvider services, NamespaceRegistry registry, ILogger<NamespaceRegistrationCheck> logger, IHostApplicationLifetime? lifetime = null) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        lifetime.ApplicationStarted.Register(() => Check());
+        // Endpoints are complete once the application has started; without a host (a bare container) there are none.
+        lifetime?.ApplicationStarted.Register(() => Check());
         return Task.CompletedTask;
     }
 
