@@ -11,22 +11,22 @@ namespace RoomFacade.SocketIO.Bridge;
 internal sealed class AttachmentConverter : JsonConverter<byte[]>
 {
     [ThreadStatic]
-    private static List<byte[]>? t_outgoing;
+    private static List<byte[]>? _outgoing;
 
     [ThreadStatic]
-    private static IReadOnlyList<byte[]>? t_incoming;
+    private static IReadOnlyList<byte[]>? _incoming;
 
     /// <summary>Collects the attachments of what is serialized until the returned scope is disposed.</summary>
     public static Scope Collect(List<byte[]> outgoing)
     {
-        t_outgoing = outgoing;
+        _outgoing = outgoing;
         return new Scope();
     }
 
     /// <summary>Resolves placeholders against <paramref name="incoming"/> until the returned scope is disposed.</summary>
     public static Scope Resolve(IReadOnlyList<byte[]> incoming)
     {
-        t_incoming = incoming;
+        _incoming = incoming;
         return new Scope();
     }
 
@@ -45,7 +45,7 @@ internal sealed class AttachmentConverter : JsonConverter<byte[]>
         using var doc = JsonDocument.ParseValue(ref reader);
         if (doc.RootElement.TryGetProperty("_placeholder", out var placeholder) && placeholder.ValueKind == JsonValueKind.True
             && doc.RootElement.TryGetProperty("num", out var num) && num.TryGetInt32(out var index)
-            && t_incoming is { } incoming && index >= 0 && index < incoming.Count)
+            && _incoming is { } incoming && index >= 0 && index < incoming.Count)
         {
             return incoming[index];
         }
@@ -55,7 +55,7 @@ internal sealed class AttachmentConverter : JsonConverter<byte[]>
 
     public override void Write(Utf8JsonWriter writer, byte[] value, JsonSerializerOptions options)
     {
-        if (t_outgoing is not { } outgoing)
+        if (_outgoing is not { } outgoing)
         {
             writer.WriteBase64StringValue(value);
             return;
@@ -73,8 +73,8 @@ internal sealed class AttachmentConverter : JsonConverter<byte[]>
     {
         public void Dispose()
         {
-            t_outgoing = null;
-            t_incoming = null;
+            _outgoing = null;
+            _incoming = null;
         }
     }
 }
