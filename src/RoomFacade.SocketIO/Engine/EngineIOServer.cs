@@ -19,6 +19,8 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
 
     public int SessionCount => _sessions.Count;
 
+    public EngineIOSession? Find(string sid) => _sessions.GetValueOrDefault(sid);
+
     /// <summary>Handles one request; <paramref name="onOpen"/> attaches the layer above to a new session.</summary>
     public async Task HandleAsync(HttpContext context, Action<EngineIOSession, HttpContext> onOpen)
     {

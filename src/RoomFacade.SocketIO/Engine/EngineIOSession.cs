@@ -45,6 +45,18 @@ internal sealed partial class EngineIOSession
 
     public bool IsClosed => Volatile.Read(ref _closedFlag) != 0;
 
+    /// <summary>Whether a polling GET is waiting for packets.</summary>
+    public bool HasPendingPoll
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _pendingPoll is not null;
+            }
+        }
+    }
+
     /// <summary>The open packet: exactly the five keys of the reference server.</summary>
     public string OpenPacket(bool upgradable) => string.Create(CultureInfo.InvariantCulture,
         $"0{{\"sid\":\"{Id}\",\"upgrades\":[{(upgradable ? "\"websocket\"" : string.Empty)}],\"pingInterval\":{(long)Options.PingInterval.TotalMilliseconds},\"pingTimeout\":{(long)Options.PingTimeout.TotalMilliseconds},\"maxPayload\":{Options.MaxPayload}}}");
