@@ -89,7 +89,8 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
 
     private async Task HandleExistingAsync(HttpContext context, string sid, bool isWebSocket)
     {
-        if (!_sessions.TryGetValue(sid, out var session))
+        if (!_sessions.TryGetValue(sid, out var session)
+            || (session.IsClosed && !(isWebSocket is false && HttpMethods.IsGet(context.Request.Method) && session.Outgoing.TryPeek(out _))))
         {
             await EngineErrors.WriteAsync(context, EngineErrors.UnknownSid).ConfigureAwait(false);
             return;

@@ -21,6 +21,7 @@ internal sealed partial class EngineIOSession
     private CancellationTokenSource? _pendingPoll;
     private bool _postPending;
     private int _closedFlag;
+    private int _releasedFlag;
 
     public EngineIOSession(string id, SocketIOOptions options, TimeProvider time, ILogger logger, Action<EngineIOSession> onClosed)
     {
@@ -220,6 +221,7 @@ internal sealed partial class EngineIOSession
         }
 
         LogClosed(_logger, Id, reason);
+        bool keepForPoll;
         lock (_lock)
         {
             if (notifyClient)
@@ -228,9 +230,20 @@ internal sealed partial class EngineIOSession
             }
 
             _outgoing.Writer.TryComplete();
+
+            // Over polling with no GET waiting, the close packet waits for the next GET (bounded by pingTimeout).
+            keepForPoll = notifyClient && Transport != EngineTransport.WebSocket && _pendingPoll is null;
         }
 
-        _onClosed(this);
+        if (keepForPoll)
+        {
+            _ = ReleaseLaterAsync();
+        }
+        else
+        {
+            Release();
+        }
+
         try
         {
             Handler?.OnClose(reason);
@@ -239,6 +252,21 @@ internal sealed partial class EngineIOSession
         {
             _closed.Cancel();
         }
+    }
+
+    /// <summary>Forgets the closed session: its sid becomes unknown (idempotent).</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _releasedFlag, 1) == 0)
+        {
+            _onClosed(this);
+        }
+    }
+
+    private async Task ReleaseLaterAsync()
+    {
+        await Task.Delay(Options.PingTimeout, _time).ConfigureAwait(false);
+        Release();
     }
 
     private async Task HeartbeatAsync()

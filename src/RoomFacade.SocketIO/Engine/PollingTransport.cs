@@ -31,7 +31,8 @@ internal static class PollingTransport
         string? payload = null;
         try
         {
-            if (await session.Outgoing.WaitToReadAsync(poll.Token).ConfigureAwait(false))
+            // Queued packets (a close packet of a closed session included) go out at once; otherwise wait.
+            if (session.Outgoing.TryPeek(out _) || await session.Outgoing.WaitToReadAsync(poll.Token).ConfigureAwait(false))
             {
                 payload = Drain(session);
             }
@@ -41,6 +42,11 @@ internal static class PollingTransport
         }
 
         session.EndPoll(poll);
+        if (session.IsClosed)
+        {
+            session.Release();
+        }
+
         if (payload is null && context.RequestAborted.IsCancellationRequested)
         {
             session.Close("poll cancelled by the client", notifyClient: false);

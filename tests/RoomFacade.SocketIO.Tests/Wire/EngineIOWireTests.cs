@@ -171,6 +171,7 @@ public sealed class EngineIOWireTests
             Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         }
 
+        Assert.Equal("1", await wire.PollAsync(sid)); // the close packet waits for the next GET
         using var after = await wire.GetAsync(sid);
         Assert.Equal(HttpStatusCode.BadRequest, after.StatusCode);
     }
