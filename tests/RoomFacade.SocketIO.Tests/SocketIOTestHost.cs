@@ -16,6 +16,7 @@ public static class SocketIOTestHost
             .AddDefaultNamespace<MainHub>()
             .AddNamespace<OtherHub>("/other")
             .AddNamespace<SecretHub>("/secret")
+            .AddNamespace<FailingHub>("/failing")
             .AddSocketIO(configure);
         var app = builder.Build();
         app.MapHub<MainHub>("/hub");

@@ -20,6 +20,8 @@ public sealed class MainHub(IRoomManager rooms) : Hub
 
     public int Add(int a, int b) => a + b;
 
+    public int Length(string text) => text.Length;
+
     public void Nothing()
     {
     }
@@ -50,4 +52,10 @@ public sealed class OtherHub : Hub
 public sealed class SecretHub : Hub
 {
     public string Hello() => "secret";
+}
+
+/// <summary>The namespace "/failing": its OnConnectedAsync throws (as RoomFacade does when its index is down).</summary>
+public sealed class FailingHub : Hub
+{
+    public override Task OnConnectedAsync() => throw new InvalidOperationException("index unavailable");
 }

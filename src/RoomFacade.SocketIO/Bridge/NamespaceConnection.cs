@@ -30,9 +30,12 @@ internal sealed class NamespaceConnection
     private long _nextAckId;
     private int _closedByClient;
 
-    public NamespaceConnection(SocketIOConnection owner, string @namespace, string id)
+    private readonly long? _maxMessageSize;
+
+    public NamespaceConnection(SocketIOConnection owner, string @namespace, string id, long? maxMessageSize)
     {
         _owner = owner;
+        _maxMessageSize = maxMessageSize;
         Namespace = @namespace;
         Id = id;
     }
@@ -57,8 +60,21 @@ internal sealed class NamespaceConnection
         _ = RunAsync(pipeline, context);
     }
 
+    /// <summary>
+    /// An event for the hub. One larger than the hub's <c>MaximumReceiveMessageSize</c> closes the connection, as
+    /// SignalR does for its own clients, with a log entry naming the limit.
+    /// </summary>
     public void OnEvent(SocketIOPacket packet, IReadOnlyList<byte[]> attachments)
-        => WriteToHub(HubFrameKind.Event, packet.AckId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, packet.Data!.Value, attachments);
+    {
+        var size = Encoding.UTF8.GetByteCount(packet.Data!.Value.GetRawText()) + attachments.Sum(a => (long)a.Length);
+        if (size > _maxMessageSize)
+        {
+            _owner.RejectOversizedEvent(Namespace, size, _maxMessageSize.Value);
+            return;
+        }
+
+        WriteToHub(HubFrameKind.Event, packet.AckId?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, packet.Data!.Value, attachments);
+    }
 
     /// <summary>The client acked a server invocation (a SignalR client result); an ack for an unknown id is ignored.</summary>
     public void OnAck(SocketIOPacket packet, IReadOnlyList<byte[]> attachments)

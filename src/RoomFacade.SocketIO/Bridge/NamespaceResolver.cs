@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace RoomFacade.SocketIO.Bridge;
 
@@ -18,6 +19,7 @@ internal sealed class NamespaceResolver(IServiceProvider services, IRoomManager 
     private static readonly MethodInfo UseHub = typeof(SignalRConnectionBuilderExtensions).GetMethod(nameof(SignalRConnectionBuilderExtensions.UseHub))!;
 
     private readonly ConcurrentDictionary<Type, ConnectionDelegate> _pipelines = new();
+    private readonly ConcurrentDictionary<Type, long?> _maxMessageSizes = new();
 
     /// <summary>The hub of a namespace, or <see langword="null"/> when the namespace is not registered.</summary>
     public Type? FindHub(string @namespace)
@@ -37,6 +39,14 @@ internal sealed class NamespaceResolver(IServiceProvider services, IRoomManager 
         var builder = new ConnectionBuilder(services);
         UseHub.MakeGenericMethod(type).Invoke(null, [builder]);
         return builder.Build();
+    });
+
+    /// <summary>The hub's <c>HubOptions&lt;THub&gt;.MaximumReceiveMessageSize</c> (<see langword="null"/>: unlimited).</summary>
+    public long? GetMaximumReceiveMessageSize(Type hubType) => _maxMessageSizes.GetOrAdd(hubType, type =>
+    {
+        var optionsType = typeof(IOptions<>).MakeGenericType(typeof(HubOptions<>).MakeGenericType(type));
+        var options = (HubOptions)optionsType.GetProperty(nameof(IOptions<HubOptions>.Value))!.GetValue(services.GetRequiredService(optionsType))!;
+        return options.MaximumReceiveMessageSize;
     });
 
     /// <summary>Evaluates the hub class's <c>[Authorize]</c> attributes; <see langword="true"/> when there are none.</summary>

@@ -24,6 +24,7 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
     private readonly NamespaceResolver _resolver;
     private readonly ILogger _logger;
     private readonly List<byte[]> _attachments = [];
+    private readonly Lock _receiveLock = new();
     private SocketIOPacket? _pending;
     private int _connectedOnce;
 
@@ -37,6 +38,23 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
     }
 
     public void OnTextMessage(string text)
+    {
+        // During an upgrade a POST and the new WebSocket may both deliver packets: decode one at a time.
+        lock (_receiveLock)
+        {
+            OnTextMessageLocked(text);
+        }
+    }
+
+    public void OnBinaryMessage(byte[] data)
+    {
+        lock (_receiveLock)
+        {
+            OnBinaryMessageLocked(data);
+        }
+    }
+
+    private void OnTextMessageLocked(string text)
     {
         if (_pending is not null)
         {
@@ -59,7 +77,7 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
         Dispatch(packet, []);
     }
 
-    public void OnBinaryMessage(byte[] data)
+    private void OnBinaryMessageLocked(byte[] data)
     {
         if (_pending is not { } packet)
         {
@@ -110,7 +128,13 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
     public void SendConnectError(string @namespace, string message)
         => Send(SocketIOPacketParser.Encode(SocketIOPacketType.ConnectError, @namespace, null, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message })), []);
 
-    public void FailTransport(string reason) => _engine.Close(reason, notifyClient: false);
+    public void FailTransport(string reason) => _engine.Close(reason, notifyClient: true);
+
+    public void RejectOversizedEvent(string @namespace, long size, long limit)
+    {
+        LogOversizedEvent(_logger, _engine.Id, @namespace, size, limit);
+        _engine.Close("event over MaximumReceiveMessageSize", notifyClient: true);
+    }
 
     /// <summary>A namespace connection ended; when the server ended it, the client is told (DISCONNECT, "io server disconnect").</summary>
     public void OnNamespaceEnded(NamespaceConnection connection, bool serverDisconnect)
@@ -184,7 +208,7 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
             return;
         }
 
-        var connection = new NamespaceConnection(this, ns, EngineIOServer.NewId());
+        var connection = new NamespaceConnection(this, ns, EngineIOServer.NewId(), _resolver.GetMaximumReceiveMessageSize(hubType));
         if (_engine.IsClosed || !_namespaces.TryAdd(ns, connection))
         {
             return;
@@ -219,6 +243,9 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
 
     [LoggerMessage(EventId = 20, Level = LogLevel.Debug, Message = "Socket.IO connection {Sid} sent an invalid packet ({Reason}); closing it.")]
     private static partial void LogInvalidPacket(ILogger logger, string sid, string reason);
+
+    [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Socket.IO connection {Sid} sent an event of {Size} bytes to {Namespace}, over the hub's MaximumReceiveMessageSize of {Limit} bytes; closing it (raise HubOptions<THub>.MaximumReceiveMessageSize to accept it).")]
+    private static partial void LogOversizedEvent(ILogger logger, string sid, string @namespace, long size, long limit);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Authorizing a Socket.IO CONNECT to {Namespace} failed.")]
     private static partial void LogAuthorizationFailed(ILogger logger, string @namespace, Exception exception);
