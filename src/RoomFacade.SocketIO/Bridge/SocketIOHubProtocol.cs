@@ -15,7 +15,7 @@ namespace RoomFacade.SocketIO.Bridge;
 /// <summary>
 /// The SignalR hub protocol <c>"socketio"</c> spoken by the virtual connections of Socket.IO clients. Events become
 /// invocations of the hub method of the same name (arguments bound by position: missing ones get their default, extra
-/// ones are dropped; a single <see cref="JsonElement"/>[] parameter receives them all); SignalR sends, completions and
+/// ones are dropped; a single <see cref="SocketIOArguments"/> parameter receives them all); SignalR sends, completions and
 /// client-result invocations become <see cref="HubFrame"/>s that the pump turns into Socket.IO packets. Payloads use
 /// the JSON options of SignalR's JSON protocol (<see cref="JsonHubProtocolOptions"/>), plus <c>byte[]</c> attachments.
 /// </summary>
@@ -52,11 +52,11 @@ internal sealed partial class SocketIOHubProtocol : IHubProtocol
         using var resolve = AttachmentConverter.Resolve(frame.Attachments);
         using var doc = JsonDocument.Parse(frame.Json);
         var array = doc.RootElement;
-        message = frame.Kind == HubFrameKind.Completion ? ParseCompletion(frame.Id, array, binder) : ParseEvent(frame.Id, array, binder);
+        message = frame.Kind == HubFrameKind.Completion ? ParseCompletion(frame.Id, array, binder) : ParseEvent(frame.Id, array, frame.Attachments, binder);
         return true;
     }
 
-    private HubMessage ParseEvent(string ackId, JsonElement array, IInvocationBinder binder)
+    private HubMessage ParseEvent(string ackId, JsonElement array, IReadOnlyList<byte[]> attachments, IInvocationBinder binder)
     {
         var name = array[0].ValueKind == JsonValueKind.String ? array[0].GetString()! : array[0].GetRawText();
         var invocationId = ackId.Length == 0 ? null : ackId;
@@ -74,15 +74,15 @@ internal sealed partial class SocketIOHubProtocol : IHubProtocol
         try
         {
             var count = array.GetArrayLength() - 1;
-            if (types.Count == 1 && types[0] == typeof(JsonElement[]))
+            if (types.Count == 1 && types[0] == typeof(SocketIOArguments))
             {
-                var all = new JsonElement[count];
+                var all = new object?[count];
                 for (var i = 0; i < count; i++)
                 {
-                    all[i] = array[i + 1].Clone();
+                    all[i] = PlainValues.From(array[i + 1], attachments);
                 }
 
-                return new InvocationMessage(invocationId, name, [all]);
+                return new InvocationMessage(invocationId, name, [new SocketIOArguments(all)]);
             }
 
             var args = new object?[types.Count];
@@ -134,7 +134,9 @@ internal sealed partial class SocketIOHubProtocol : IHubProtocol
                 HubFrame.Write(output, kind, invocation.InvocationId ?? string.Empty, Serialize(payload, attachments), attachments);
                 break;
             case CompletionMessage completion:
-                object?[] ack = completion.Error is { } error ? [new Dictionary<string, string> { ["error"] = error }] : completion.HasResult ? [completion.Result] : [];
+                object?[] ack = completion.Error is { } error ? [new Dictionary<string, string> { ["error"] = error }]
+                    : completion.Result is SocketIOArguments several ? several.ToArray()
+                    : completion.HasResult ? [completion.Result] : [];
                 HubFrame.Write(output, HubFrameKind.Ack, completion.InvocationId ?? string.Empty, Serialize(ack, attachments), attachments);
                 break;
             case CloseMessage close:

@@ -89,8 +89,8 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
 
     private async Task HandleExistingAsync(HttpContext context, string sid, bool isWebSocket)
     {
-        if (!_sessions.TryGetValue(sid, out var session)
-            || (session.IsClosed && !(isWebSocket is false && HttpMethods.IsGet(context.Request.Method) && session.Outgoing.TryPeek(out _))))
+        // A closed polling session answers one more GET (its close packet or a noop), then its sid is unknown.
+        if (!_sessions.TryGetValue(sid, out var session) || (session.IsClosed && (isWebSocket || !HttpMethods.IsGet(context.Request.Method))))
         {
             await EngineErrors.WriteAsync(context, EngineErrors.UnknownSid).ConfigureAwait(false);
             return;
@@ -98,13 +98,13 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
 
         if (isWebSocket)
         {
+            var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             if (session.Transport != EngineTransport.Polling)
             {
-                await EngineErrors.WriteAsync(context, EngineErrors.BadRequest).ConfigureAwait(false);
+                await WebSocketTransport.RejectAsync(socket).ConfigureAwait(false);
                 return;
             }
 
-            var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
             await WebSocketTransport.UpgradeAsync(session, socket).ConfigureAwait(false);
             return;
         }

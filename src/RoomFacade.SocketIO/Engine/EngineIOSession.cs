@@ -88,28 +88,31 @@ internal sealed partial class EngineIOSession
         }
     }
 
-    /// <summary>Handles one incoming packet in text form (<c>&lt;type&gt;&lt;data&gt;</c>).</summary>
-    public void OnTextPacket(string packet)
+    /// <summary>
+    /// Handles one incoming packet in text form (<c>&lt;type&gt;&lt;data&gt;</c>); <see langword="false"/> when it is not
+    /// an Engine.IO packet a client may send (the session is then closed and forgotten at once).
+    /// </summary>
+    public bool OnTextPacket(string packet)
     {
         switch (packet.Length == 0 ? '\0' : packet[0])
         {
             case '1':
                 Close("transport close", notifyClient: false);
-                break;
+                return true;
             case '3':
                 Volatile.Read(ref _pong)?.TrySetResult();
-                break;
+                return true;
             case '4':
                 Handler?.OnTextMessage(packet[1..]);
-                break;
+                return true;
             case '6':
-                break;
+                return true;
             case '2':
-                Close("invalid heartbeat direction", notifyClient: true);
-                break;
+                Close("invalid heartbeat direction", notifyClient: false, releaseNow: true);
+                return false;
             default:
-                Close("parse error", notifyClient: true);
-                break;
+                Close("parse error", notifyClient: false, releaseNow: true);
+                return false;
         }
     }
 
@@ -212,8 +215,12 @@ internal sealed partial class EngineIOSession
         }
     }
 
-    /// <summary>Closes the session once: optionally sends a close packet first, ends the heartbeat, tells the handler.</summary>
-    public void Close(string reason, bool notifyClient)
+    /// <summary>
+    /// Closes the session once: optionally sends a close packet first, ends the heartbeat, tells the handler. Over
+    /// polling with no GET waiting, the sid stays known until the next GET (bounded by pingTimeout), which receives the
+    /// close packet or a noop; <paramref name="releaseNow"/> forgets it at once (invalid input).
+    /// </summary>
+    public void Close(string reason, bool notifyClient, bool releaseNow = false)
     {
         if (Interlocked.Exchange(ref _closedFlag, 1) != 0)
         {
@@ -231,8 +238,7 @@ internal sealed partial class EngineIOSession
 
             _outgoing.Writer.TryComplete();
 
-            // Over polling with no GET waiting, the close packet waits for the next GET (bounded by pingTimeout).
-            keepForPoll = notifyClient && Transport != EngineTransport.WebSocket && _pendingPoll is null;
+            keepForPoll = !releaseNow && Transport != EngineTransport.WebSocket && _pendingPoll is null;
         }
 
         if (keepForPoll)
@@ -283,7 +289,7 @@ internal sealed partial class EngineIOSession
                 if (await Task.WhenAny(pong.Task, timeout).ConfigureAwait(false) != pong.Task)
                 {
                     await timeout.ConfigureAwait(false);
-                    Close("ping timeout", notifyClient: false);
+                    Close("ping timeout", notifyClient: false, releaseNow: true);
                     return;
                 }
             }

@@ -49,7 +49,7 @@ internal static class PollingTransport
 
         if (payload is null && context.RequestAborted.IsCancellationRequested)
         {
-            session.Close("poll cancelled by the client", notifyClient: false);
+            session.Close("poll cancelled by the client", notifyClient: false, releaseNow: true);
             return;
         }
 
@@ -91,15 +91,17 @@ internal static class PollingTransport
                     }
                     catch (FormatException)
                     {
-                        session.Close("parse error", notifyClient: true);
-                        break;
+                        session.Close("parse error", notifyClient: false, releaseNow: true);
+                        await EngineErrors.WriteAsync(context, EngineErrors.BadRequest).ConfigureAwait(false);
+                        return;
                     }
 
                     session.OnBinaryPacket(data);
                 }
-                else
+                else if (!session.OnTextPacket(record))
                 {
-                    session.OnTextPacket(record);
+                    await EngineErrors.WriteAsync(context, EngineErrors.BadRequest).ConfigureAwait(false);
+                    return;
                 }
             }
 

@@ -31,6 +31,9 @@ internal static class WebSocketTransport
         await reader.ConfigureAwait(false);
     }
 
+    /// <summary>A WebSocket for a session that is already upgrading or upgraded: accepted, then closed at once.</summary>
+    public static Task RejectAsync(WebSocket socket) => CloseQuietlyAsync(socket, WebSocketCloseStatus.PolicyViolation);
+
     /// <summary>Runs the upgrade of a polling session; on success the WebSocket carries the session from then on.</summary>
     public static async Task UpgradeAsync(EngineIOSession session, WebSocket socket)
     {
@@ -90,9 +93,9 @@ internal static class WebSocketTransport
                 {
                     session.OnBinaryPacket(binary);
                 }
-                else
+                else if (!session.OnTextPacket(message.Text!))
                 {
-                    session.OnTextPacket(message.Text!);
+                    return;
                 }
             }
         }

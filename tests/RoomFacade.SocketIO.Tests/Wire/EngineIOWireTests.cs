@@ -149,8 +149,11 @@ public sealed class EngineIOWireTests
         await EngineWire.SendTextAsync(socket, "421[\"Add\",1,1]");
         Assert.Equal("431[2]", await EngineWire.ReceiveAsync(socket));
 
-        var again = new ClientWebSocket();
-        await Assert.ThrowsAsync<WebSocketException>(() => again.ConnectAsync(new Uri(wire.Url($"EIO=4&transport=websocket&sid={sid}").Replace("http://", "ws://", StringComparison.Ordinal)), CancellationToken.None)).DefaultTimeout();
+        // A second WebSocket for the upgraded sid is closed at once; the first one keeps working.
+        using var again = await wire.OpenWebSocketAsync($"EIO=4&transport=websocket&sid={sid}");
+        Assert.Equal("close:" + WebSocketCloseStatus.PolicyViolation, await EngineWire.ReceiveAsync(again));
+        await EngineWire.SendTextAsync(socket, "422[\"Add\",2,2]");
+        Assert.Equal("432[4]", await EngineWire.ReceiveAsync(socket));
     }
 
     [Fact]
