@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using RoomFacade.Testing;
+using RoomFacade.Testing.EndToEnd;
 
 namespace RoomFacade.SocketIO.Tests;
 

@@ -3,6 +3,7 @@ using ChatRooms;
 using ChatRooms.Hubs;
 using Microsoft.AspNetCore.SignalR.Client;
 using RoomFacade.Testing;
+using RoomFacade.Testing.EndToEnd;
 using Xunit;
 
 namespace RoomFacade.SocketIO.Tests.EndToEnd;
