@@ -21,7 +21,8 @@ public static class ChatRoomsApp
         var rooms = builder.Services.AddRoomFacade()
             .AddDefaultNamespace<ChatHub>()      // io.sockets
             .AddNamespace<NewsHub>("/news")      // io.of('/news')
-            .AddJoinAuthorizer(join => !join.Room.StartsWith("admin:", StringComparison.Ordinal) || join.User?.IsInRole("admin") == true);
+            .AddJoinAuthorizer(join => !join.Room.StartsWith("admin:", StringComparison.Ordinal) || join.User?.IsInRole("admin") == true)
+            .AddSocketIO();                      // socket.io-client 4.x: namespace "/" = ChatHub, "/news" = NewsHub
         var health = builder.Services.AddHealthChecks();
 
         // Scale-out: with ConnectionStrings:Redis set, SignalR's Redis backplane routes messages between servers
@@ -53,6 +54,7 @@ public static class ChatRoomsApp
         app.UseAuthorization();
         app.MapHub<ChatHub>("/chat");
         app.MapHub<NewsHub>("/news");
+        app.MapSocketIO("/socket.io");          // the same hubs for Socket.IO clients
         app.MapHealthChecks("/healthz");
         app.MapRoomFacadeDiagnostics("/roomfacade", DiagnosticsPolicy);   // read-only JSON for the dashboard
         return app;

@@ -16,7 +16,11 @@ public sealed class RoomNamespace : RoomEmitter
         _manager = manager;
         _all = new BroadcastOperator(manager, binding, [], []);
         Name = binding.Name;
+        HubType = binding.HubType;
     }
+
+    /// <summary>The SignalR hub type registered as this namespace (used by protocol bridges such as <c>RoomFacade.SocketIO</c>).</summary>
+    public Type HubType { get; }
 
     /// <summary>The namespace name: <c>""</c> for the default namespace, otherwise with a leading <c>/</c> (<c>"/news"</c>).</summary>
     public string Name { get; }

@@ -6,7 +6,7 @@ using Xunit;
 namespace RoomFacade.Packaging.Tests;
 
 /// <summary>
-/// Packs RoomFacade and RoomFacade.Redis, installs them from a local folder feed into a throwaway web application and
+/// Packs RoomFacade, RoomFacade.Redis and RoomFacade.SocketIO, installs them from a local folder feed into a throwaway web application and
 /// runs it: the packages, not the project references, must work.
 /// </summary>
 public sealed class PackageInstallTests : IDisposable
@@ -24,10 +24,10 @@ public sealed class PackageInstallTests : IDisposable
         // The documented command: the package solution filter packs the shipped projects and nothing else.
         await RunAsync(repo, "dotnet", "pack", Path.Combine(repo, "RoomFacade.Packages.slnf"), "-c", configuration, "--no-build", "-o", feed, $"-p:PackageVersion={_version}", "-nologo");
         Assert.Equal(
-            [$"RoomFacade.{_version}.nupkg", $"RoomFacade.Redis.{_version}.nupkg"],
+            [$"RoomFacade.{_version}.nupkg", $"RoomFacade.Redis.{_version}.nupkg", $"RoomFacade.SocketIO.{_version}.nupkg"],
             Directory.GetFiles(feed, "*.nupkg").Select(Path.GetFileName).Order(StringComparer.Ordinal));
 
-        foreach (var id in new[] { "RoomFacade", "RoomFacade.Redis" })
+        foreach (var id in new[] { "RoomFacade", "RoomFacade.Redis", "RoomFacade.SocketIO" })
         {
             var nupkg = Path.Combine(feed, $"{id}.{_version}.nupkg");
             Assert.True(File.Exists(nupkg), $"{nupkg} was not produced");
@@ -64,6 +64,7 @@ public sealed class PackageInstallTests : IDisposable
               <ItemGroup>
                 <PackageReference Include="RoomFacade" Version="{_version}" />
                 <PackageReference Include="RoomFacade.Redis" Version="{_version}" />
+                <PackageReference Include="RoomFacade.SocketIO" Version="{_version}" />
                 <PackageReference Include="Microsoft.AspNetCore.SignalR.Client" Version="{signalRClientVersion}" />
               </ItemGroup>
             </Project>

@@ -1,7 +1,8 @@
-// ChatRooms browser client. Plain JavaScript on top of the official SignalR client (lib/signalr/signalr.min.js,
-// copied from the @microsoft/signalr npm package at build time).
+// ChatRooms browser client. Plain JavaScript on top of the official SignalR client (lib/signalr/signalr.min.js) or
+// the official Socket.IO client (lib/socket.io/socket.io.min.js), both copied from npm at build time. Over Socket.IO
+// every hub method is an event of the same name answered by an ack, and SignalR sends arrive as events.
 //
-// Query string (optional): ?hub=/news selects the namespace, ?room=lobby fills the room box, ?autoconnect=1 connects
+// Query string (optional): ?client=socket.io picks the Socket.IO client, ?hub=/news selects the namespace, ?room=lobby fills the room box, ?autoconnect=1 connects
 // on load and then joins the room if one was given.
 (function () {
     "use strict";
@@ -11,7 +12,7 @@
 
     const $ = (id) => document.getElementById(id);
     const ui = {
-        hub: $("hub"), connect: $("connect"), status: $("status"), me: $("me"),
+        hub: $("hub"), client: $("client"), connect: $("connect"), status: $("status"), me: $("me"),
         room: $("room"), join: $("join"), leave: $("leave"),
         text: $("text"), send: $("send"), broadcast: $("broadcast"), sendAll: $("sendAll"),
         error: $("error"), messages: $("messages"), clearMessages: $("clearMessages"),
@@ -54,17 +55,48 @@
         ui.connect.textContent = next === "disconnected" ? "Connect" : "Disconnect";
         ui.connect.disabled = next === "connecting" || next === "disconnecting";
         ui.hub.disabled = next !== "disconnected";
+        ui.client.disabled = next !== "disconnected";
         for (const button of needConnection) button.disabled = !connected;
         if (!connected) renderPanels(null, null);
     }
 
+    // A Socket.IO socket dressed as the SignalR HubConnection this page uses: invoke = emitWithAck (an ack
+    // {"error": "..."} is a failed hub method), on = socket.on, connectionId = socket.id.
+    function socketIoConnection(hubPath) {
+        const socket = io(NAMESPACES[hubPath] || "/", { path: "/socket.io", autoConnect: false, reconnection: false });
+        const closeHandlers = [];
+        let stopping = false;
+        socket.on("disconnect", (reason) => {
+            for (const handler of closeHandlers) handler(stopping ? undefined : new Error("Socket.IO: " + reason));
+        });
+        return {
+            get connectionId() { return socket.id; },
+            on: (event, handler) => socket.on(event, handler),
+            onclose: (handler) => closeHandlers.push(handler),
+            start: () => new Promise((resolve, reject) => {
+                socket.once("connect", resolve);
+                socket.once("connect_error", reject);
+                socket.connect();
+            }),
+            stop: async () => { stopping = true; socket.disconnect(); },
+            invoke: async (method, ...args) => {
+                const result = await socket.timeout(10000).emitWithAck(method, ...args);
+                if (result && typeof result === "object" && !Array.isArray(result) && typeof result.error === "string" && Object.keys(result).length === 1) {
+                    throw new Error(result.error);
+                }
+                return result;
+            },
+        };
+    }
+
     async function connect() {
-        if (typeof signalR === "undefined") {
-            showError(null, "The SignalR client (lib/signalr/signalr.min.js) did not load: build the project (dotnet build) so it is copied from npm.");
+        const useSocketIo = ui.client.value === "socket.io";
+        if (useSocketIo ? typeof io === "undefined" : typeof signalR === "undefined") {
+            showError(null, "The " + (useSocketIo ? "Socket.IO" : "SignalR") + " client (lib/) did not load: build the project (dotnet build) so it is copied from npm.");
             return false;
         }
         const hubPath = ui.hub.value;
-        const conn = new signalR.HubConnectionBuilder()
+        const conn = useSocketIo ? socketIoConnection(hubPath) : new signalR.HubConnectionBuilder()
             .withUrl(hubPath)
             .configureLogging(signalR.LogLevel.Warning)
             .build();
@@ -86,7 +118,7 @@
             setState("disconnected");
             return false;
         }
-        setState("connected", "connected to " + hubPath + " (namespace " + JSON.stringify(NAMESPACES[hubPath] ?? hubPath) + ")");
+        setState("connected", "connected to " + (useSocketIo ? "/socket.io/ " : "") + hubPath + " (namespace " + JSON.stringify(NAMESPACES[hubPath] ?? hubPath) + ")");
         await refreshPanels();
         return true;
     }
@@ -325,6 +357,7 @@
     }
     const roomParam = params.get("room");
     if (roomParam !== null) ui.room.value = roomParam;
+    if (params.get("client") === "socket.io") ui.client.value = "socket.io";
 
     setState("disconnected");
 

@@ -1,0 +1,3 @@
+using SocketIoConformance;
+
+ConformanceApp.Create(args).Run();

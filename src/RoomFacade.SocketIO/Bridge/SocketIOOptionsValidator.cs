@@ -1,0 +1,38 @@
+using Microsoft.Extensions.Options;
+
+namespace RoomFacade.SocketIO.Bridge;
+
+/// <summary>Validates <see cref="SocketIOOptions"/> at start-up, naming the property at fault.</summary>
+internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SocketIOOptions options)
+    {
+        List<string> errors = [];
+        Positive(options.PingInterval, nameof(SocketIOOptions.PingInterval), errors);
+        Positive(options.PingTimeout, nameof(SocketIOOptions.PingTimeout), errors);
+        Positive(options.UpgradeTimeout, nameof(SocketIOOptions.UpgradeTimeout), errors);
+        Positive(options.ConnectTimeout, nameof(SocketIOOptions.ConnectTimeout), errors);
+        if (options.MaxPayload <= 0)
+        {
+            errors.Add($"SocketIOOptions.MaxPayload must be positive (was {options.MaxPayload}).");
+        }
+
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (string.IsNullOrWhiteSpace(origin))
+            {
+                errors.Add("SocketIOOptions.AllowedOrigins contains an empty origin.");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    private static void Positive(TimeSpan value, string property, List<string> errors)
+    {
+        if (value <= TimeSpan.Zero || value.TotalMilliseconds > int.MaxValue)
+        {
+            errors.Add($"SocketIOOptions.{property} must be between 1 ms and {int.MaxValue} ms (was {value}).");
+        }
+    }
+}

@@ -1,0 +1,169 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace RoomFacade.SocketIO.Engine;
+
+/// <summary>
+/// The Engine.IO v4 server of one endpoint: validates requests (protocol version, transport, sid, method, origin),
+/// creates sessions and hands each request to its transport.
+/// </summary>
+internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProvider time, ILoggerFactory loggers)
+{
+    private readonly ConcurrentDictionary<string, EngineIOSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ILogger _logger = loggers.CreateLogger("RoomFacade.SocketIO.Engine");
+
+    public SocketIOOptions Options { get; } = options.Value;
+
+    public int SessionCount => _sessions.Count;
+
+    public EngineIOSession? Find(string sid) => _sessions.GetValueOrDefault(sid);
+
+    /// <summary>Handles one request; <paramref name="onOpen"/> attaches the layer above to a new session.</summary>
+    public async Task HandleAsync(HttpContext context, Action<EngineIOSession, HttpContext> onOpen)
+    {
+        if (!ApplyCors(context, out var originAllowed))
+        {
+            return;
+        }
+
+        if (!originAllowed)
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.Forbidden).ConfigureAwait(false);
+            return;
+        }
+
+        var query = context.Request.Query;
+        var transport = query["transport"].ToString();
+        if (transport is not ("polling" or "websocket"))
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.TransportUnknown).ConfigureAwait(false);
+            return;
+        }
+
+        if (query["EIO"].ToString() != "4")
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.UnsupportedProtocolVersion).ConfigureAwait(false);
+            return;
+        }
+
+        var isWebSocket = transport == "websocket";
+        if (isWebSocket != context.WebSockets.IsWebSocketRequest)
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        var sid = query["sid"].ToString();
+        if (sid.Length > 0)
+        {
+            await HandleExistingAsync(context, sid, isWebSocket).ConfigureAwait(false);
+            return;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method))
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.BadHandshakeMethod).ConfigureAwait(false);
+            return;
+        }
+
+        var session = new EngineIOSession(NewId(), Options, time, _logger, s => _sessions.TryRemove(s.Id, out _));
+        _sessions[session.Id] = session;
+        onOpen(session, context);
+        if (isWebSocket)
+        {
+            var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            session.Send(EngineFrame.FromText(session.OpenPacket(upgradable: false)));
+            session.Start(EngineTransport.WebSocket);
+            await WebSocketTransport.RunAsync(session, socket).ConfigureAwait(false);
+        }
+        else
+        {
+            session.Start(EngineTransport.Polling);
+            context.Response.ContentType = "text/plain; charset=UTF-8";
+            await context.Response.WriteAsync(session.OpenPacket(upgradable: true), context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private async Task HandleExistingAsync(HttpContext context, string sid, bool isWebSocket)
+    {
+        // A closed polling session answers one more GET (its close packet or a noop), then its sid is unknown.
+        if (!_sessions.TryGetValue(sid, out var session) || (session.IsClosed && (isWebSocket || !HttpMethods.IsGet(context.Request.Method))))
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.UnknownSid).ConfigureAwait(false);
+            return;
+        }
+
+        if (isWebSocket)
+        {
+            var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            if (session.Transport != EngineTransport.Polling)
+            {
+                await WebSocketTransport.RejectAsync(socket).ConfigureAwait(false);
+                return;
+            }
+
+            await WebSocketTransport.UpgradeAsync(session, socket).ConfigureAwait(false);
+            return;
+        }
+
+        if (session.Transport == EngineTransport.WebSocket)
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.BadRequest).ConfigureAwait(false);
+            return;
+        }
+
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            await PollingTransport.HandleGetAsync(session, context).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsPost(context.Request.Method))
+        {
+            await PollingTransport.HandlePostAsync(session, context).ConfigureAwait(false);
+        }
+        else
+        {
+            await EngineErrors.WriteAsync(context, EngineErrors.BadRequest).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Applies the origin allow-list. Returns <see langword="false"/> when the request was a preflight that is now answered;
+    /// <paramref name="originAllowed"/> is <see langword="false"/> when the request's origin is not on the list.
+    /// </summary>
+    private bool ApplyCors(HttpContext context, out bool originAllowed)
+    {
+        originAllowed = true;
+        var allowed = Options.AllowedOrigins;
+        var origin = context.Request.Headers.Origin.ToString();
+        if (allowed.Count == 0 || origin.Length == 0)
+        {
+            return true;
+        }
+
+        originAllowed = allowed.Contains("*") || allowed.Contains(origin, StringComparer.OrdinalIgnoreCase);
+        if (!originAllowed)
+        {
+            return true;
+        }
+
+        var headers = context.Response.Headers;
+        headers.AccessControlAllowOrigin = origin;
+        headers.AccessControlAllowCredentials = "true";
+        headers.Vary = "Origin";
+        if (HttpMethods.IsOptions(context.Request.Method))
+        {
+            headers.AccessControlAllowMethods = "GET,POST";
+            headers.AccessControlAllowHeaders = context.Request.Headers.AccessControlRequestHeaders;
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>A 20-character id like the reference <c>base64id</c> (15 random bytes, URL-safe base64).</summary>
+    internal static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('/', '_').Replace('+', '-');
+}

@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using RoomFacade.Testing;
+using RoomFacade.Testing.EndToEnd;
+
+namespace RoomFacade.SocketIO.Tests;
+
+/// <summary>Starts Kestrel on 127.0.0.1 with the three test hubs as namespaces, SignalR on /hub and Socket.IO on /socket.io.</summary>
+public static class SocketIOTestHost
+{
+    public static Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null) => TestServer.StartAsync(args =>
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.Services.AddSignalR();
+        builder.Services.AddAuthorization();
+        builder.Services.AddRoomFacade()
+            .AddDefaultNamespace<MainHub>()
+            .AddNamespace<OtherHub>("/other")
+            .AddNamespace<SecretHub>("/secret")
+            .AddNamespace<FailingHub>("/failing")
+            .AddSocketIO(configure);
+        var app = builder.Build();
+        app.MapHub<MainHub>("/hub");
+        app.MapSocketIO("/socket.io");
+        return app;
+    });
+}
