@@ -29,6 +29,9 @@ internal sealed class BackplaneNode : IAsyncDisposable
         Store = provider.GetRequiredService<RedisRoomMembershipStore>();
     }
 
+    /// <summary>The hidden index namespace of <see cref="PlainHub"/>.</summary>
+    public static string PlainHubNamespace { get; } = RoomFacadeHubLifetimeManager<PlainHub>.PlainHubNamespacePrefix + typeof(PlainHub).FullName;
+
     public HubLifetimeManager<PlainHub> Manager { get; }
 
     public BackplaneRouter Router { get; }
@@ -61,9 +64,9 @@ internal sealed class BackplaneNode : IAsyncDisposable
         return new BackplaneNode(provider, hosted);
     }
 
-    public async Task<TestConnection> ConnectAsync(string? userId = null, long pauseWriterThreshold = 64 * 1024)
+    public async Task<TestConnection> ConnectAsync(string? userId = null, long pauseWriterThreshold = 64 * 1024, TestConnection? connection = null)
     {
-        var connection = new TestConnection(userId, pauseWriterThreshold: pauseWriterThreshold);
+        connection ??= new TestConnection(userId, pauseWriterThreshold: pauseWriterThreshold);
         await Manager.OnConnectedAsync(connection.Context).DefaultTimeout();
         return connection;
     }

@@ -61,7 +61,7 @@ public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixtur
 
     internal async Task<Dictionary<string, long>> CommandStatsAsync()
     {
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString + ",allowAdmin=true").DefaultTimeout();
         var info = await multiplexer.GetServer(redis.Server.ConnectionString).InfoAsync("commandstats").DefaultTimeout();
         var stats = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in info.SelectMany(g => g))

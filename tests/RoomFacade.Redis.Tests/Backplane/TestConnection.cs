@@ -19,7 +19,7 @@ internal sealed class TestConnection : IInvocationBinder
     private readonly Pipe _toClient;
     private readonly JsonHubProtocol _protocol = new();
 
-    public TestConnection(string? userId = null, string? id = null, long pauseWriterThreshold = 64 * 1024)
+    public TestConnection(string? userId = null, string? id = null, long pauseWriterThreshold = 64 * 1024, Func<ConnectionContext, HubConnectionContextOptions, HubConnectionContext>? contextFactory = null)
     {
         _toClient = new Pipe(new PipeOptions(pauseWriterThreshold: pauseWriterThreshold, resumeWriterThreshold: pauseWriterThreshold / 2, useSynchronizationContext: false));
         var toServer = new Pipe();
@@ -29,10 +29,9 @@ internal sealed class TestConnection : IInvocationBinder
             connection.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, userId)], "test"));
         }
 
-        Context = new HubConnectionContext(connection, new HubConnectionContextOptions { KeepAliveInterval = Timeout.InfiniteTimeSpan, ClientTimeoutInterval = Timeout.InfiniteTimeSpan }, NullLoggerFactory.Instance)
-        {
-            Protocol = _protocol,
-        };
+        var options = new HubConnectionContextOptions { KeepAliveInterval = Timeout.InfiniteTimeSpan, ClientTimeoutInterval = Timeout.InfiniteTimeSpan };
+        Context = contextFactory?.Invoke(connection, options) ?? new HubConnectionContext(connection, options, NullLoggerFactory.Instance);
+        Context.Protocol = _protocol;
         if (userId is not null)
         {
             typeof(HubConnectionContext).GetProperty(nameof(HubConnectionContext.UserIdentifier))!.SetValue(Context, userId);
