@@ -42,7 +42,7 @@ internal sealed class BackplaneNode : IAsyncDisposable
 
     public string ServerId => Router.ServerId;
 
-    public static async Task<BackplaneNode> StartAsync(string configuration, string prefix, Action<RedisBackplaneOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<BackplaneNode> StartAsync(string configuration, string prefix, Action<RedisBackplaneOptions>? configure = null, Action<IServiceCollection>? services = null, TimeSpan? operationTimeout = null)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -51,7 +51,7 @@ internal sealed class BackplaneNode : IAsyncDisposable
         {
             o.Configuration = configuration;
             o.KeyPrefix = prefix;
-            o.OperationTimeout = TimeSpan.FromSeconds(5);
+            o.OperationTimeout = operationTimeout ?? TimeSpan.FromSeconds(5);
         }).AddRedisBackplane(configure);
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider();

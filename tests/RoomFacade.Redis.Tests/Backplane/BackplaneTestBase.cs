@@ -17,13 +17,21 @@ public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixtur
 {
     private readonly List<BackplaneNode> _nodes = [];
     private readonly string _prefix = "bp" + Guid.NewGuid().ToString("N")[..10];
+    private ConnectionMultiplexer? _admin;
 
     protected RedisServerFixture Redis => redis;
+
+    protected string Prefix => _prefix;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+
         foreach (var node in _nodes)
         {
             await node.DisposeAsync();
@@ -59,9 +67,10 @@ public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixtur
     internal static CompletionMessage RawResult(string invocationId, string json)
         => CompletionMessage.WithResult(invocationId, new RawResult(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json))));
 
+    /// <summary>Calls per command (INFO commandstats), through one admin connection per test (made before the first snapshot).</summary>
     internal async Task<Dictionary<string, long>> CommandStatsAsync()
     {
-        await using var multiplexer = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString + ",allowAdmin=true").DefaultTimeout();
+        var multiplexer = _admin ??= await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString + ",allowAdmin=true").DefaultTimeout();
         var info = await multiplexer.GetServer(redis.Server.ConnectionString).InfoAsync("commandstats").DefaultTimeout();
         var stats = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in info.SelectMany(g => g))
