@@ -46,6 +46,7 @@ internal sealed class BackplaneNode : IAsyncDisposable
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
+        collection.AddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>(); // what a host provides (the facade's start-up check needs it)
         collection.AddSignalR();
         collection.AddRoomFacade().AddRedisStore(o =>
         {
