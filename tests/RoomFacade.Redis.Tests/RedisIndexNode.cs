@@ -55,7 +55,6 @@ internal sealed class RedisIndexNode : IAsyncDisposable
     {
         var services = new ServiceCollection();
         services.AddLogging();
-        services.AddSingleton<IHostApplicationLifetime, Microsoft.Extensions.Hosting.Internal.ApplicationLifetime>(); // what a host provides (the facade's start-up check needs it)
         if (shared is not null)
         {
             services.AddSingleton(shared);

@@ -92,7 +92,7 @@ public abstract class FaultEndToEndTests(string backplane) : IAsyncLifetime
 
         // OperationTimeout 20 s: before the fix the server began listening only after it. The margin is wide because
         // this machine may be loaded; listening "at once" means long before OperationTimeout.
-        var server = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, "--RoomFacade:Redis:OperationTimeout=00:00:20"));
+        var server = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, ["--RoomFacade:Redis:OperationTimeout=00:00:20", .. ScaleOutCluster.Backplane(backplane)]));
 
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(12), $"Kestrel listened after {started.Elapsed}, not long before OperationTimeout (20 s).");
         using var http = new HttpClient();
