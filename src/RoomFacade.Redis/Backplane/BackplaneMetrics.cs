@@ -18,7 +18,7 @@ internal sealed class BackplaneMetrics
 
     public BackplaneMetrics(IMeterFactory meterFactory)
     {
-        var meter = meterFactory.Create(RedisIndexStatus.MeterName);
+        var meter = meterFactory.Create(RedisStoreStatus.MeterName);
         _published = meter.CreateCounter<long>("roomfacade.redis.backplane.published", "{message}", "Backplane messages this server sent to other servers (one per receiving server).");
         _publishedBytes = meter.CreateCounter<long>("roomfacade.redis.backplane.published_bytes", "By", "Bytes of the backplane messages this server routed (once per message, whatever the number of receivers).");
         _received = meter.CreateCounter<long>("roomfacade.redis.backplane.received", "{message}", "Backplane messages this server received from other servers.");

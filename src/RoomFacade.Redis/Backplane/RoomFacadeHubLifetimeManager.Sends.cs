@@ -199,7 +199,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
             var received = await _router.Scripts.RouteAsync(Namespace, mode, rooms, pointerNames, _router.Header, body, cancellationToken).ConfigureAwait(false);
             _router.Metrics.Published(received, body.Length);
         }
-        catch (RoomFacade.RoomIndexException ex)
+        catch (RoomFacade.RoomStoreException ex)
         {
             _router.Metrics.RemoteFailed();
             LogRemoteFailed(_logger, ex);

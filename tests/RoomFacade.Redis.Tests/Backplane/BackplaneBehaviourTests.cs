@@ -34,7 +34,7 @@ public sealed class BackplaneBehaviourTests(RedisServerFixture redis) : Backplan
         await using var node = await BackplaneNode.StartAsync("127.0.0.1:1,connectTimeout=200", Prefix, operationTimeout: TimeSpan.FromMilliseconds(500));
         var connection = new TestConnection();
         var connect = node.Manager.OnConnectedAsync(connection.Context);
-        await Assert.ThrowsAsync<RoomIndexException>(() => connect.DefaultTimeout(TimeSpan.FromSeconds(5)));
+        await Assert.ThrowsAsync<RoomStoreException>(() => connect.DefaultTimeout(TimeSpan.FromSeconds(5)));
         await node.Manager.OnDisconnectedAsync(connection.Context).DefaultTimeout();
     }
 
