@@ -25,18 +25,30 @@ public static class ChatRoomsApp
             .AddSocketIO();                      // socket.io-client 4.x: namespace "/" = ChatHub, "/news" = NewsHub
         var health = builder.Services.AddHealthChecks();
 
-        // Scale-out: with ConnectionStrings:Redis set, SignalR's Redis backplane routes messages between servers
-        // and the Redis room index answers room queries for all of them.
+        // Scale-out: with ConnectionStrings:Redis set, the Redis room index answers room queries for every server, and
+        // a backplane routes messages between servers: RoomFacade's own (default), or SignalR's stock one with
+        // --RoomFacade:Redis:Backplane=SignalR. Every server of a fleet must use the same backplane.
         if (builder.Configuration.GetConnectionString("Redis") is { Length: > 0 } redis)
         {
             var redisOptions = builder.Configuration.GetSection("RoomFacade:Redis");
             var prefix = redisOptions["KeyPrefix"] ?? "chatrooms";
-            signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix));
             rooms.AddRedisStore(redis, o =>
             {
                 o.KeyPrefix = prefix;
                 redisOptions.Bind(o);           // RoomFacade:Redis:ServerTimeout, HeartbeatInterval, OperationTimeout...
             });
+            switch (redisOptions["Backplane"] ?? "RoomFacade")
+            {
+                case "RoomFacade":
+                    rooms.AddRedisBackplane();
+                    break;
+                case "SignalR":
+                    signalR.AddStackExchangeRedis(redis, o => o.Configuration.ChannelPrefix = RedisChannel.Literal(prefix));
+                    break;
+                case var other:
+                    throw new InvalidOperationException($"RoomFacade:Redis:Backplane must be 'RoomFacade' or 'SignalR', not '{other}'.");
+            }
+
             health.AddRoomFacadeRedis();
         }
 

@@ -35,6 +35,7 @@ public static class RoomFacadeServiceCollectionExtensions
             services.AddSingleton<IValidateOptions<RoomFacadeOptions>, RoomFacadeOptionsValidator>();
             services.TryAddSingleton<IRoomMembershipStore, InMemoryRoomMembershipStore>();
             services.TryAddSingleton<NamespaceRegistry>();
+            services.TryAddSingleton<IRoomNamespaceResolver>(sp => sp.GetRequiredService<NamespaceRegistry>());
             services.AddMetrics();
             services.TryAddSingleton(sp => new RoomFacadeMetrics(
                 sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),

@@ -279,7 +279,7 @@ public abstract class SocketIoV4SurfaceTests : IAsyncLifetime
             await c2.InvokeAsync("Subscribe", "other");
             var c2Id = c2.Id;
             await c2.StopAsync();
-            await TaskTimeoutExtensions.WaitUntilAsync(() => Task.FromResult(events.Count >= 8), because: "disconnect events");
+            await TaskTimeoutExtensions.WaitUntilAsync(() => Task.FromResult(events.Count >= 10), because: "disconnect events (two lefts, two deletes)");
 
             string[] expected =
             [

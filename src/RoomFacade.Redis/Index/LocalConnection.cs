@@ -23,6 +23,12 @@ internal sealed class LocalConnection(string @namespace, RedisKeys.NamespaceKeys
 
     public Dictionary<string, string>? Attributes { get; private set; }
 
+    /// <summary>
+    /// The last room change made through SignalR's group manager (the backplane), not yet reported to the facade: the
+    /// facade's own index call that follows finds the change already made and reports this outcome instead.
+    /// </summary>
+    public (string Room, bool Join, RoomFacade.Stores.MembershipChange Change)? Unreported { get; set; }
+
     /// <summary>Set once the connection has been removed: no change may follow.</summary>
     public bool Removed { get; set; }
 

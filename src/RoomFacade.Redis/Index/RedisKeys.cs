@@ -17,6 +17,7 @@ namespace RoomFacade.Redis.Index;
 /// {prefix}:{g}:namespaces              SET   namespaces that have had connections
 /// {prefix}:{g}:servers                 ZSET  server id -> last heartbeat (Redis TIME, ms)
 /// {prefix}:{g}:m:{serverId}            STRING a server's publication marker in the global slot
+/// {prefix}:{g}:q:{serverId}            HASH  backplane: receiving server id -> last sequence number sent to it
 /// {prefix}:srv:{serverId}              channel: requests to this server about its connections (join, leave, disconnect,
 ///                                      attribute changes) and answers to its own requests
 /// </code>
@@ -67,6 +68,12 @@ internal sealed class RedisKeys
     private string Base(string @namespace) => _prefix + ":{ns:" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(@namespace)) + "}:";
 
     public RedisChannel ServerChannel(string serverId) => RedisChannel.Literal(_prefix + ":srv:" + serverId);
+
+    /// <summary>The prefix of every server channel (the backplane's route script appends the server id).</summary>
+    public string ServerChannelPrefix => _prefix + ":srv:";
+
+    /// <summary>A server's backplane sequence numbers per receiving server (HASH receiver → last sequence).</summary>
+    public RedisKey BackplaneSequences(string serverId) => _prefix + ":{g}:q:" + serverId;
 
     /// <summary>The keys of one namespace, all under its hash tag.</summary>
     public sealed class NamespaceKeys(string @base)

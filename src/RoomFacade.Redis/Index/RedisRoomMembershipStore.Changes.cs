@@ -38,8 +38,21 @@ internal sealed partial class RedisRoomMembershipStore
         return answer is [var wire, ..] ? MembershipChangeWire.Decode(wire) : throw new RoomStoreException($"Server '{where.ServerId}' sent an empty answer.", null);
     }
 
+    /// <summary>
+    /// A join or leave of a connection this server holds, made by the backplane's group manager (one script: the index
+    /// is also the backplane's routing record). Null when the index does not hold the connection on this server. The
+    /// outcome is kept for the facade's own index call that follows (see <see cref="LocalConnection.Unreported"/>).
+    /// </summary>
+    internal async Task<MembershipChange?> ChangeLocalRoomForGroupAsync(string connectionId, string room, bool join, CancellationToken cancellationToken)
+        => Truth.TryGet(connectionId, out var local)
+            ? await ChangeLocalRoomAsync(local, room, join, cancellationToken, fromGroups: true).ConfigureAwait(false)
+            : null;
+
+    /// <summary>Where a connection this server does not hold lives; null when no server holds it.</summary>
+    internal Task<ConnectionPointer?> LocateAsync(string connectionId, CancellationToken cancellationToken) => LookUpAsync(connectionId, cancellationToken);
+
     /// <summary>A join or leave of one of this server's connections: the local truth decides, Redis follows in one script.</summary>
-    private async Task<MembershipChange> ChangeLocalRoomAsync(LocalConnection local, string room, bool join, CancellationToken cancellationToken)
+    private async Task<MembershipChange> ChangeLocalRoomAsync(LocalConnection local, string room, bool join, CancellationToken cancellationToken, bool fromGroups = false)
     {
         await local.Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -52,6 +65,13 @@ internal sealed partial class RedisRoomMembershipStore
             // This server holds the truth for its own connections: no round trip when nothing changes.
             if (local.Rooms.Contains(room) == join)
             {
+                if (!fromGroups && local.Unreported is { } made && made.Join == join && string.Equals(made.Room, room, StringComparison.Ordinal))
+                {
+                    // The backplane made this change a moment ago (SignalR's group add runs first): report its outcome.
+                    local.Unreported = null;
+                    return made.Change;
+                }
+
                 return MembershipChange.Unchanged;
             }
 
@@ -69,15 +89,16 @@ internal sealed partial class RedisRoomMembershipStore
             }
 
             _ = join ? local.Rooms.Add(room) : local.Rooms.Remove(room);
+            var change = code == -1 ? MembershipChange.Changed : IndexScripts.ToChange(code, join);
             if (code == -1)
             {
                 // Redis no longer has this connection (data lost, or swept): re-publish it.
                 local.Dirty = true;
                 Truth.RequestReconcile();
-                return MembershipChange.Changed;
             }
 
-            return IndexScripts.ToChange(code, join);
+            local.Unreported = fromGroups ? (room, join, change) : null;
+            return change;
         }
         finally
         {

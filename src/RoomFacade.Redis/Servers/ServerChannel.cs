@@ -18,7 +18,8 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
     private const string Error = "err";
 
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string[]>> _pending = new(StringComparer.Ordinal);
-    private readonly Dictionary<ServerMessageKind, Func<string[], CancellationToken, Task<string[]>>> _handlers = [];
+    private readonly ConcurrentDictionary<ServerMessageKind, Func<string[], CancellationToken, Task<string[]>>> _handlers = new();
+    private readonly ConcurrentDictionary<ServerMessageKind, Action<ReadOnlyMemory<byte>>> _oneWayHandlers = new();
     private readonly SemaphoreSlim _subscribeGate = new(1, 1);
     private ChannelMessageQueue? _subscription;
 
@@ -32,6 +33,17 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
     /// Register every handler before <see cref="EnsureSubscribedAsync"/>.
     /// </summary>
     public void Handle(ServerMessageKind kind, Func<string[], CancellationToken, Task<string[]>> handler) => _handlers[kind] = handler;
+
+    /// <summary>
+    /// Registers the handler of a one-way kind (no answer): it gets the whole message (header included) on the
+    /// subscription's own thread, so it must not block; it hands the message on (an ordered queue per sender).
+    /// Register every handler before <see cref="EnsureSubscribedAsync"/>.
+    /// </summary>
+    public void HandleOneWay(ServerMessageKind kind, Action<ReadOnlyMemory<byte>> handler) => _oneWayHandlers[kind] = handler;
+
+    /// <summary>Publishes a one-way message to a server; the number of subscribers that received it (0: that server is gone).</summary>
+    public Task<long> SendOneWayAsync(string serverId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        => runner.PublishAsync(keys.ServerChannel(serverId), message, cancellationToken);
 
     /// <summary>Subscribes this server's channel unless subscribed already. Retried by the caller until it succeeds.</summary>
     public async Task EnsureSubscribedAsync(CancellationToken cancellationToken)
@@ -120,6 +132,11 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
     /// <summary>Handles one message from the subscription: never awaits, so the queue keeps flowing.</summary>
     internal void Dispatch(ChannelMessage channelMessage)
     {
+        if (!_oneWayHandlers.IsEmpty && TryDispatchOneWay(channelMessage.Message))
+        {
+            return;
+        }
+
         switch (ServerMessage.TryDecode(channelMessage.Message, out var message))
         {
             case ServerMessageParse.UnknownVersion:
@@ -154,6 +171,28 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
         }
 
         _ = Task.Run(() => AnswerAsync(message));
+    }
+
+    private bool TryDispatchOneWay(RedisValue value)
+    {
+        var bytes = (ReadOnlyMemory<byte>)value;
+        var span = bytes.Span;
+        if (span.Length < 4 || span[0] != (byte)'R' || span[1] != (byte)'F' || span[2] != (byte)('0' + ServerMessage.Version)
+            || !_oneWayHandlers.TryGetValue((ServerMessageKind)span[3], out var handler))
+        {
+            return false;
+        }
+
+        try
+        {
+            handler(bytes);
+        }
+        catch (Exception ex)
+        {
+            LogOneWayFailed(logger, (char)span[3], ex);
+        }
+
+        return true;
     }
 
     private async Task AnswerAsync(ServerMessage request)
@@ -197,6 +236,9 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
 
     [LoggerMessage(EventId = 123, Level = LogLevel.Warning, Message = "A request of kind '{Kind}' from server {ServerId} failed; an error answer is sent.")]
     private static partial void LogRequestFailed(ILogger logger, char kind, string serverId, Exception exception);
+
+    [LoggerMessage(EventId = 125, Level = LogLevel.Warning, Message = "Handling a one-way server message of kind '{Kind}' failed; it is dropped.")]
+    private static partial void LogOneWayFailed(ILogger logger, char kind, Exception exception);
 
     [LoggerMessage(EventId = 124, Level = LogLevel.Warning, Message = "Answering server {ServerId} failed; it will time out.")]
     private static partial void LogAnswerFailed(ILogger logger, string serverId, Exception exception);

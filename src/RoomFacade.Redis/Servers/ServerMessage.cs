@@ -13,6 +13,8 @@ namespace RoomFacade.Redis.Servers;
 /// request fields:  requestId, replyServerId, arguments...
 /// answer fields:   requestId, status ("ok" | "err"), payload...
 /// </code>
+/// One-way kinds (<see cref="ServerMessageKind.HubMessage"/>, <see cref="ServerMessageKind.ClientResult"/>) share the
+/// first four characters ("RF", version, kind) and carry binary bodies of their own (the backplane's envelope).
 /// </summary>
 internal readonly record struct ServerMessage(ServerMessageKind Kind, string[] Fields)
 {
@@ -82,6 +84,21 @@ internal enum ServerMessageKind
 
     /// <summary>Disconnect your connection: [requestId, replyTo, connectionId] → ok ["1" | "0"].</summary>
     Disconnect = 'd',
+
+    /// <summary>Backplane: add your connection to a SignalR group: [requestId, replyTo, hubKey, connectionId, group] → ok ["1" | "0"].</summary>
+    GroupAdd = 'g',
+
+    /// <summary>Backplane: remove your connection from a SignalR group: [requestId, replyTo, hubKey, connectionId, group] → ok ["1" | "0"].</summary>
+    GroupRemove = 'h',
+
+    /// <summary>
+    /// Backplane, one-way and binary: a hub message for this server's connections, numbered per (sender → receiver):
+    /// <c>"RF1m" {byte length}:{senderId} {sequence}: body</c> (see <c>BackplaneEnvelope</c>).
+    /// </summary>
+    HubMessage = 'm',
+
+    /// <summary>Backplane, one-way and binary: a client result for an invocation this server forwarded: <c>"RF1c" body</c>.</summary>
+    ClientResult = 'c',
 }
 
 /// <summary>The outcome of <see cref="ServerMessage.TryDecode"/>.</summary>

@@ -1,9 +1,10 @@
 using Microsoft.Extensions.Options;
+using RoomFacade.Stores;
 
 namespace RoomFacade.Internal;
 
 /// <summary>The registered namespaces, bound to their hubs on first use.</summary>
-internal sealed class NamespaceRegistry
+internal sealed class NamespaceRegistry : IRoomNamespaceResolver
 {
     private readonly Dictionary<string, Lazy<NamespaceBinding>> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<Type, string> _nameByHub = [];
@@ -43,6 +44,13 @@ internal sealed class NamespaceRegistry
     }
 
     public string? TryGetName(Type hubType) => _nameByHub.TryGetValue(hubType, out var name) ? name : null;
+
+    /// <inheritdoc />
+    public string? GetNamespace(Type hubType)
+    {
+        ArgumentNullException.ThrowIfNull(hubType);
+        return TryGetName(hubType);
+    }
 
     public NamespaceBinding GetByHub(Type hubType)
         => TryGetName(hubType) is { } name

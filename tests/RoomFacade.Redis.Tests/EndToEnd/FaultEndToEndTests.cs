@@ -9,7 +9,7 @@ namespace RoomFacade.Redis.Tests.EndToEnd;
 /// Crashes and Redis faults with real parts. The servers run with ServerTimeout 3 s, heartbeat 0.5 s and operation
 /// timeout 2 s (see <see cref="ScaleOutCluster.ServerArgs"/>), so each bound below is a few seconds.
 /// </summary>
-public sealed class FaultEndToEndTests : IAsyncLifetime
+public abstract class FaultEndToEndTests(string backplane) : IAsyncLifetime
 {
     // Crash: ServerTimeout (3 s) + sweep interval (0.5 s) + slack for a loaded 2-core machine.
     private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(12);
@@ -59,8 +59,8 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_killed_servers_connections_leave_every_room_within_the_server_timeout()
     {
-        var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 1));
-        var doomed = await Track(ChatRoomsProcess.StartAsync(ScaleOutCluster.ServerArgs(_redis, cluster.KeyPrefix)));
+        var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 1, ScaleOutCluster.Backplane(backplane)));
+        var doomed = await Track(ChatRoomsProcess.StartAsync([.. ScaleOutCluster.ServerArgs(_redis, cluster.KeyPrefix), .. ScaleOutCluster.Backplane(backplane)]));
         var a = await Track(TestChatClient.ConnectAsync(cluster[0].BaseUrl));
         var x = await Track(TestChatClient.ConnectAsync(doomed.BaseUrl));
         var y = await Track(TestChatClient.ConnectAsync(doomed.BaseUrl));
@@ -92,7 +92,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
 
         // OperationTimeout 20 s: before the fix the server began listening only after it. The margin is wide because
         // this machine may be loaded; listening "at once" means long before OperationTimeout.
-        var server = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, "--RoomFacade:Redis:OperationTimeout=00:00:20"));
+        var server = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, ["--RoomFacade:Redis:OperationTimeout=00:00:20", .. ScaleOutCluster.Backplane(backplane)]));
 
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(12), $"Kestrel listened after {started.Elapsed}, not long before OperationTimeout (20 s).");
         using var http = new HttpClient();
@@ -105,9 +105,9 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
     {
         await _redis.StopAsync();
         var prefix = "e2e" + Guid.NewGuid().ToString("N")[..10];
-        var late = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix));
+        var late = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, ScaleOutCluster.Backplane(backplane)));
         await _redis.StartProcessAsync();
-        var other = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix));
+        var other = await Track(ScaleOutCluster.StartServerAsync(_redis, prefix, ScaleOutCluster.Backplane(backplane)));
 
         // The late server subscribes its request channel at a heartbeat once Redis answers.
         var channel = $"{prefix}:srv:{late.Services.GetRequiredService<RedisRoomMembershipStore>().ServerId}";
@@ -148,7 +148,7 @@ public sealed class FaultEndToEndTests : IAsyncLifetime
 
     private async Task<(ScaleOutCluster Cluster, TestChatClient A, TestChatClient B, TestChatClient N, IReadOnlyDictionary<string, IReadOnlyCollection<string>> Truth)> ArrangeTwoServersAsync()
     {
-        var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 2));
+        var cluster = await Track(ScaleOutCluster.StartAsync(_redis, 2, ScaleOutCluster.Backplane(backplane)));
         var a = await Track(TestChatClient.ConnectAsync(cluster[0].BaseUrl));
         var b = await Track(TestChatClient.ConnectAsync(cluster[1].BaseUrl));
         var n = await Track(TestChatClient.ConnectAsync(cluster[1].BaseUrl, "/news"));

@@ -34,6 +34,9 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     public static Task<TestServer> StartServerAsync(RedisServer redis, string prefix, params string[] extraArgs)
         => TestServer.StartAsync(args => ChatRoomsApp.Create(args), [.. ServerArgs(redis, prefix), .. extraArgs]);
 
+    /// <summary>The argument choosing the example's backplane: "RoomFacade" (its default) or "SignalR" (the stock one).</summary>
+    public static string[] Backplane(string backplane) => [$"--RoomFacade:Redis:Backplane={backplane}"];
+
     public static string[] ServerArgs(RedisServer redis, string prefix) =>
     [
         $"--ConnectionStrings:Redis={redis.ConnectionString}",

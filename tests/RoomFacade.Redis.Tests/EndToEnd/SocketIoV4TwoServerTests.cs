@@ -4,13 +4,13 @@ using Xunit;
 namespace RoomFacade.Redis.Tests.EndToEnd;
 
 /// <summary>The Socket.IO v4 surface on two servers behind one Redis (backplane and Redis index).</summary>
-public sealed class SocketIoV4TwoServerTests(RedisServerFixture redis) : SocketIoV4SurfaceTests, IClassFixture<RedisServerFixture>
+public abstract class SocketIoV4TwoServerTests(RedisServerFixture redis, string backplane) : SocketIoV4SurfaceTests, IClassFixture<RedisServerFixture>
 {
     private ScaleOutCluster? _cluster;
 
     protected override async Task<(string UrlA, string UrlB, IRoomManager RoomsA, IRoomManager RoomsB)> StartServersAsync()
     {
-        _cluster = await ScaleOutCluster.StartAsync(redis.Server, 2);
+        _cluster = await ScaleOutCluster.StartAsync(redis.Server, 2, ScaleOutCluster.Backplane(backplane));
         return (_cluster[0].BaseUrl, _cluster[1].BaseUrl, _cluster[0].Rooms, _cluster[1].Rooms);
     }
 

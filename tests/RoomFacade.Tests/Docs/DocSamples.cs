@@ -27,6 +27,13 @@ internal static class DocSamples
         builder.Services.AddHealthChecks().AddRoomFacadeRedis();
     }
 
+    /// <summary>README.md: scale-out with RoomFacade's own backplane instead of SignalR's.</summary>
+    public static void OwnBackplane(WebApplicationBuilder builder)
+    {
+        builder.Services.AddSignalR();
+        builder.Services.AddRoomFacade().AddDefaultNamespace<ChatHub>().AddRedisStore("127.0.0.1:6379").AddRedisBackplane();
+    }
+
     /// <summary>docs/porting.md: the v4 chat behind Redis.</summary>
     public static void V4ScaleOut(WebApplicationBuilder builder)
     {

@@ -1,0 +1,88 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using RoomFacade.Testing;
+using StackExchange.Redis;
+using Xunit;
+
+namespace RoomFacade.Redis.Tests.Backplane;
+
+/// <summary>
+/// Servers sharing one real redis-server and a fresh key prefix per test. Negative checks ("received nothing") read
+/// after a marker sent later by the same server, so FIFO per (sender → connection) makes them meaningful even when the
+/// message would have come through Redis.
+/// </summary>
+public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+{
+    private readonly List<BackplaneNode> _nodes = [];
+    private readonly string _prefix = "bp" + Guid.NewGuid().ToString("N")[..10];
+    private ConnectionMultiplexer? _admin;
+
+    protected RedisServerFixture Redis => redis;
+
+    protected string Prefix => _prefix;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        if (_admin is not null)
+        {
+            await _admin.DisposeAsync();
+        }
+
+        foreach (var node in _nodes)
+        {
+            await node.DisposeAsync();
+        }
+    }
+
+    internal async Task<BackplaneNode> NodeAsync(Action<RedisBackplaneOptions>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+    {
+        var node = await BackplaneNode.StartAsync(redis.Server.ConnectionString, _prefix, configure, services);
+        _nodes.Add(node);
+        return node;
+    }
+
+    internal async Task<(BackplaneNode A, BackplaneNode B)> TwoNodesAsync() => (await NodeAsync(), await NodeAsync());
+
+    internal static async Task AssertReceivesAsync(TestConnection connection, string method, object? arg = null)
+    {
+        var message = await connection.ReadInvocationAsync();
+        Assert.Equal(method, message.Target);
+        if (arg is not null)
+        {
+            Assert.Equal(arg.ToString(), message.Arguments[0]?.ToString());
+        }
+    }
+
+    /// <summary>Sends a marker from <paramref name="from"/> and asserts it is the next message: nothing came before it.</summary>
+    internal static async Task AssertNothingElseAsync(BackplaneNode from, TestConnection connection)
+    {
+        await from.Manager.SendConnectionAsync(connection.Id, "Marker", ["m"]).DefaultTimeout();
+        await AssertReceivesAsync(connection, "Marker");
+    }
+
+    internal static CompletionMessage RawResult(string invocationId, string json)
+        => CompletionMessage.WithResult(invocationId, new RawResult(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json))));
+
+    /// <summary>Calls per command (INFO commandstats), through one admin connection per test (made before the first snapshot).</summary>
+    internal async Task<Dictionary<string, long>> CommandStatsAsync()
+    {
+        var multiplexer = _admin ??= await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString + ",allowAdmin=true").DefaultTimeout();
+        var info = await multiplexer.GetServer(redis.Server.ConnectionString).InfoAsync("commandstats").DefaultTimeout();
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var entry in info.SelectMany(g => g))
+        {
+            // cmdstat_publish: calls=3,usec=...
+            var calls = entry.Value.Split(',')[0].Split('=')[1];
+            stats[entry.Key.Replace("cmdstat_", string.Empty, StringComparison.Ordinal)] = long.Parse(calls, System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return stats;
+    }
+
+    internal static long Delta(Dictionary<string, long> before, Dictionary<string, long> after, string command)
+        => after.GetValueOrDefault(command) - before.GetValueOrDefault(command);
+}
