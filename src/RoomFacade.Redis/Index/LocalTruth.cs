@@ -19,8 +19,6 @@ internal sealed class LocalTruth(IndexScripts scripts, ServerIdentity identity)
 
     public int Count => _connections.Count;
 
-    /// <summary>The namespaces in which this server holds connections.</summary>
-    public IReadOnlyCollection<string> Namespaces => [.. _connections.Values.Select(c => c.Namespace).Distinct(StringComparer.Ordinal)];
 
     public IEnumerable<string> ConnectionIds => _connections.Keys;
 

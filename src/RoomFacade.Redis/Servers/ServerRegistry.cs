@@ -48,7 +48,9 @@ internal sealed partial class ServerRegistry(
     /// <summary>One heartbeat: records it, checks every marker, and has <paramref name="truth"/> re-published when one is missing.</summary>
     public async Task<HeartbeatResult> BeatAsync(LocalTruth truth, CancellationToken cancellationToken)
     {
-        var namespaces = _markedNamespaces.Keys.Union(truth.Namespaces, StringComparer.Ordinal).ToArray();
+        // Every namespace this server publishes in was marked first (EnsureRegisteredAsync runs before a connection is
+        // registered), so the marked set is the set of slots to check: no scan of the local connections per beat.
+        var namespaces = _markedNamespaces.Keys.ToArray();
         var id = ServerId;
         var (globalHeld, namespacesHeld) = await runner.RunAsync("record the heartbeat", async db =>
         {
