@@ -37,6 +37,12 @@ public static class SocketIORoomFacadeBuilderExtensions
         services.TryAddSingleton<NamespaceResolver>();
         services.TryAddSingleton<SocketIOEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, SocketIOHubProtocol>());
+        if (!services.Any(d => d.ServiceType == typeof(SocketIOConnectFilter)))
+        {
+            services.AddSingleton<SocketIOConnectFilter>();
+            services.Configure<HubOptions>(o => o.AddFilter<SocketIOConnectFilter>());
+        }
+
         services.PostConfigure<HubOptions>(o =>
         {
             if (o.SupportedProtocols is { } protocols && !protocols.Contains(SocketIOHubProtocol.ProtocolName))

@@ -18,10 +18,19 @@ public static class SocketIOTestHost
             .AddNamespace<OtherHub>("/other")
             .AddNamespace<SecretHub>("/secret")
             .AddNamespace<FailingHub>("/failing")
+            .AddNamespace<RefusingHub>("/refusing")
+            .AddNamespace<VipHub>("/vip")
+            .AddJoinAuthorizer(HasVipPass)
             .AddSocketIO(configure);
         var app = builder.Build();
         app.MapHub<MainHub>("/hub");
         app.MapSocketIO("/socket.io");
         return app;
     });
+
+    /// <summary>The join authorizer: the room "vip" needs <c>auth: { pass: "gold" }</c> in the Socket.IO CONNECT.</summary>
+    private static bool HasVipPass(RoomJoinContext context)
+        => context.Room != "vip"
+            || (context.Features?.Get<ISocketIOFeature>()?.Auth is { ValueKind: System.Text.Json.JsonValueKind.Object } auth
+                && auth.TryGetProperty("pass", out var pass) && pass.ValueKind == System.Text.Json.JsonValueKind.String && pass.GetString() == "gold");
 }

@@ -155,7 +155,7 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptCon
 
         if (caller is not null && _authorizers.Length > 0)
         {
-            var context = new RoomJoinContext(connectionId, caller.User, ns, room);
+            var context = new RoomJoinContext(connectionId, caller.User, ns, room) { Features = caller.Features };
             foreach (var authorizer in _authorizers)
             {
                 if (!await authorizer.AuthorizeJoinAsync(context, cancellationToken).ConfigureAwait(false))
