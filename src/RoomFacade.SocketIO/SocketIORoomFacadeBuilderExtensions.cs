@@ -33,6 +33,8 @@ public static class SocketIORoomFacadeBuilderExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocketIOOptions>, SocketIOOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EngineMetrics>();
         services.TryAddSingleton<EngineIOServer>();
         services.TryAddSingleton<NamespaceResolver>();
         services.TryAddSingleton<SocketIOEndpoint>();

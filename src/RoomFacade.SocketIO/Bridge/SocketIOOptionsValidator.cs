@@ -17,6 +17,11 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
             errors.Add($"SocketIOOptions.MaxPayload must be positive (was {options.MaxPayload}).");
         }
 
+        if (options.MaxBufferedPackets is < 1 or > 10_000_000)
+        {
+            errors.Add($"SocketIOOptions.MaxBufferedPackets must be between 1 and 10,000,000 (was {options.MaxBufferedPackets}).");
+        }
+
         foreach (var origin in options.AllowedOrigins)
         {
             if (string.IsNullOrWhiteSpace(origin))

@@ -15,12 +15,14 @@ internal sealed partial class EngineIOServer
 {
     private readonly ConcurrentDictionary<string, EngineIOSession> _sessions = new(StringComparer.Ordinal);
     private readonly TimeProvider _time;
+    private readonly EngineMetrics? _metrics;
     private readonly ILogger _logger;
 
     /// <summary>Creates the server; when the application stops, every session is closed (see <see cref="CloseAll"/>).</summary>
-    public EngineIOServer(IOptions<SocketIOOptions> options, TimeProvider time, ILoggerFactory loggers, IHostApplicationLifetime? lifetime = null)
+    public EngineIOServer(IOptions<SocketIOOptions> options, TimeProvider time, ILoggerFactory loggers, EngineMetrics? metrics = null, IHostApplicationLifetime? lifetime = null)
     {
         Options = options.Value;
+        _metrics = metrics;
         _time = time;
         _logger = loggers.CreateLogger("RoomFacade.SocketIO.Engine");
         lifetime?.ApplicationStopping.Register(CloseAll);
@@ -80,8 +82,9 @@ internal sealed partial class EngineIOServer
             return;
         }
 
-        var session = new EngineIOSession(NewId(), Options, _time, _logger, s => _sessions.TryRemove(s.Id, out _));
+        var session = new EngineIOSession(NewId(), Options, _time, _logger, Forget, _ => _metrics?.SlowClientClosed());
         _sessions[session.Id] = session;
+        _metrics?.SessionOpened();
         onOpen(session, context);
         if (isWebSocket)
         {
@@ -95,6 +98,14 @@ internal sealed partial class EngineIOServer
             session.Start(EngineTransport.Polling);
             context.Response.ContentType = "text/plain; charset=UTF-8";
             await context.Response.WriteAsync(session.OpenPacket(upgradable: true), context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    private void Forget(EngineIOSession session)
+    {
+        if (_sessions.TryRemove(session.Id, out _))
+        {
+            _metrics?.SessionClosed();
         }
     }
 
