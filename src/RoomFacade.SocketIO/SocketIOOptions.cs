@@ -39,4 +39,10 @@ public sealed class SocketIOOptions
     /// the <c>Origin</c> header is not checked, as in the reference server with <c>cors</c> unset.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>
+    /// The affinity cookie set on each handshake response, holding the session id (Engine.IO's <c>cookie</c> option);
+    /// <see langword="null"/> (the default): no cookie. Set it when a load balancer routes polling clients by cookie.
+    /// </summary>
+    public SocketIOCookieOptions? Cookie { get; set; }
 }

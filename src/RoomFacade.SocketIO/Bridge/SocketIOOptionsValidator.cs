@@ -30,6 +30,19 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
             }
         }
 
+        if (options.Cookie is { } cookie)
+        {
+            if (string.IsNullOrWhiteSpace(cookie.Name) || cookie.Name.Any(c => c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".Contains(c)))
+            {
+                errors.Add($"SocketIOOptions.Cookie.Name must be a non-empty cookie name without spaces or separators (was '{cookie.Name}').");
+            }
+
+            if (string.IsNullOrEmpty(cookie.Path) || cookie.Path[0] != '/' || cookie.Path.Contains(';'))
+            {
+                errors.Add($"SocketIOOptions.Cookie.Path must start with '/' and hold no ';' (was '{cookie.Path}').");
+            }
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

@@ -85,6 +85,7 @@ internal sealed partial class EngineIOServer
         var session = new EngineIOSession(NewId(), Options, _time, _logger, Forget, _ => _metrics?.SlowClientClosed());
         _sessions[session.Id] = session;
         _metrics?.SessionOpened();
+        SetAffinityCookie(context, session.Id);
         onOpen(session, context);
         if (isWebSocket)
         {
@@ -99,6 +100,23 @@ internal sealed partial class EngineIOServer
             context.Response.ContentType = "text/plain; charset=UTF-8";
             await context.Response.WriteAsync(session.OpenPacket(upgradable: true), context.RequestAborted).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>Engine.IO's <c>cookie</c> option: the session id in a cookie on the handshake response (before a 101 too).</summary>
+    private void SetAffinityCookie(HttpContext context, string sid)
+    {
+        if (Options.Cookie is not { } cookie)
+        {
+            return;
+        }
+
+        context.Response.Cookies.Append(cookie.Name, sid, new CookieOptions
+        {
+            Path = cookie.Path,
+            HttpOnly = cookie.HttpOnly,
+            SameSite = cookie.SameSite,
+            Secure = cookie.SameSite == SameSiteMode.None, // browsers drop SameSite=None cookies without Secure
+        });
     }
 
     private void Forget(EngineIOSession session)
