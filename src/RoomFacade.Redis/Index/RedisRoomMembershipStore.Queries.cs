@@ -14,6 +14,30 @@ internal sealed partial class RedisRoomMembershipStore
         return await _runner.RunAsync("count a room's members", Keys.For(@namespace).Room(room), static (db, key) => db.SetLengthAsync(key), cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One script: the room's members and the own-id check of the room's name (see <see cref="RedisScripts.MembersWithOwnIdRoom"/>).</summary>
+    public async Task<IReadOnlyCollection<string>> GetMembersWithOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(room);
+        if (room.Length == 0)
+        {
+            return await GetMembersAsync(@namespace, room, cancellationToken).ConfigureAwait(false);
+        }
+
+        var members = await RunOwnIdRoomScriptAsync("list a room's members", RedisScripts.MembersWithOwnIdRoom, @namespace, room, cancellationToken).ConfigureAwait(false);
+        return IndexScripts.ToStrings((RedisValue[])members!);
+    }
+
+    /// <summary>One script: the room's size and the own-id check of the room's name (see <see cref="RedisScripts.CountWithOwnIdRoom"/>).</summary>
+    public async Task<long> CountWithOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(@namespace);
+        ArgumentNullException.ThrowIfNull(room);
+        return room.Length == 0
+            ? await CountAsync(@namespace, room, cancellationToken).ConfigureAwait(false)
+            : (long)await RunOwnIdRoomScriptAsync("count a room's members", RedisScripts.CountWithOwnIdRoom, @namespace, room, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>One <c>SMEMBERS</c> of the namespace's room set.</summary>
     public async Task<IReadOnlyCollection<string>> GetRoomNamesAsync(string @namespace, CancellationToken cancellationToken = default)
     {
@@ -83,6 +107,17 @@ internal sealed partial class RedisRoomMembershipStore
         }
 
         return result;
+    }
+
+    /// <summary>Runs a read script over a room's set and the connection set of the same name (both under the namespace's hash tag).</summary>
+    private Task<RedisResult> RunOwnIdRoomScriptAsync(string operation, string script, string @namespace, string room, CancellationToken cancellationToken)
+    {
+        var keys = Keys.For(@namespace);
+        return _runner.RunAsync(
+            operation,
+            (Script: script, Keys: new[] { keys.Room(room), keys.Connection(room) }, Args: new RedisValue[] { room }),
+            static (db, s) => db.ScriptEvaluateAsync(s.Script, s.Keys, s.Args),
+            cancellationToken);
     }
 
     private static Dictionary<string, string> CopyAttributes(LocalConnection local)

@@ -40,6 +40,31 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// The members of a room as Socket.IO v4 counts them: the room's set, plus the connection named like the room when
+    /// it exists in the namespace (its own-id room) and is not already listed. One round trip for <c>clients(room)</c>.
+    /// KEYS: [1] r:{room}, [2] c:{room}. ARGV: [1] room. Returns the member ids.
+    /// </summary>
+    public const string MembersWithOwnIdRoom = """
+        local members = redis.call('SMEMBERS', KEYS[1])
+        if redis.call('EXISTS', KEYS[2]) == 1 and redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then
+          members[#members + 1] = ARGV[1]
+        end
+        return members
+        """;
+
+    /// <summary>
+    /// The size of <see cref="MembersWithOwnIdRoom"/>'s answer, without the members.
+    /// KEYS: [1] r:{room}, [2] c:{room}. ARGV: [1] room. Returns the count.
+    /// </summary>
+    public const string CountWithOwnIdRoom = """
+        local count = redis.call('SCARD', KEYS[1])
+        if redis.call('EXISTS', KEYS[2]) == 1 and redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then
+          count = count + 1
+        end
+        return count
+        """;
+
+    /// <summary>
     /// Sets or removes one attribute of a connection, if the connection exists.
     /// KEYS: [1] c:{id}, [2] a:{id}. ARGV: [1] name, [2] value, [3] '1' to set, '0' to remove. Returns 1, or 0 when unknown.
     /// </summary>
