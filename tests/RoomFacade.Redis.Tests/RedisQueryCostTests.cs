@@ -90,6 +90,34 @@ public sealed class RedisQueryCostTests(RedisServerFixture redis) : IClassFixtur
         AssertOneScriptPerQuery(afterClients, await StatsAsync(admin), Queries, "scard");
     }
 
+    [Fact]
+    public async Task A_connections_own_rooms_are_answered_by_its_server_without_Redis_and_read_from_Redis_elsewhere()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(redis.Server, 2);
+        await using var admin = await redis.Server.ConnectAsync();
+        await using var a = await TestChatClient.ConnectAsync(cluster[0].BaseUrl);
+        await a.InvokeAsync("Subscribe", "lobby");
+        string[] expected = [.. new[] { a.Id, "lobby" }.Order(StringComparer.Ordinal)];
+
+        var before = await StatsAsync(admin);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(expected, (await a.InvokeAsync<string[]>("GetMyRooms")).Order(StringComparer.Ordinal));
+        }
+
+        var afterOwn = await StatsAsync(admin);
+        Assert.Equal(0, Delta(before, afterOwn, "smembers"));
+
+        // Another server has no truth for a: one pointer look-up, then its room set.
+        var elsewhere = await cluster[1].Rooms.GetSocketAsync(a.Id).DefaultTimeout();
+        Assert.Equal(expected, (await elsewhere.GetRoomsAsync().DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal(1, Delta(afterOwn, await StatsAsync(admin), "smembers"));
+
+        // The truth follows leaves: the next answer no longer lists the room.
+        await a.InvokeAsync("Unsubscribe", "lobby");
+        Assert.Equal([a.Id], await a.InvokeAsync<string[]>("GetMyRooms"));
+    }
+
     private static void AssertOneScriptPerQuery(Dictionary<string, long> before, Dictionary<string, long> after, int queries, string read)
     {
         Assert.Equal(0, Delta(before, after, "hget"));

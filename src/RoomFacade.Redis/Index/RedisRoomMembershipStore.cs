@@ -213,7 +213,14 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     public async Task<IReadOnlyCollection<string>> GetRoomsOfConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
-        var ns = Truth.TryGet(connectionId, out var local) ? local.Namespace : (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
+        if (Truth.TryGet(connectionId, out var local))
+        {
+            // This server holds the connection and makes every change to its rooms: answer here, no round trip
+            // (socket.rooms in a hub method is the common case).
+            return await ReadLocalAsync(local, static l => (IReadOnlyCollection<string>)[.. l.Rooms], cancellationToken).ConfigureAwait(false) ?? [];
+        }
+
+        var ns = (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
         if (ns is null)
         {
             return [];
