@@ -148,13 +148,18 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Forgets a swept server unless it has beaten since it was found dead.
-    /// KEYS: [1] servers. ARGV: [1] serverId, [2] the last beat seen when it was found dead. Returns 1 when removed.
+    /// Forgets a swept server unless it has beaten since it was found dead, with its backplane sequence numbers: its own
+    /// hash and its field in the other servers' hashes (all in the global slot).
+    /// KEYS: [1] servers, [2] q:{serverId}, [3 ..] q:{other server}. ARGV: [1] serverId, [2] the last beat seen when it
+    /// was found dead. Returns 1 when removed.
     /// </summary>
     public const string ForgetServer = """
         local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-        return 0
+        if not score or tonumber(score) > tonumber(ARGV[2]) then return 0 end
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('DEL', KEYS[2])
+        for i = 3, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
+        return 1
         """;
 
     /// <summary>
