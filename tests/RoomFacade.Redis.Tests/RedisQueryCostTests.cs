@@ -118,6 +118,43 @@ public sealed class RedisQueryCostTests(RedisServerFixture redis) : IClassFixtur
         Assert.Equal([a.Id], await a.InvokeAsync<string[]>("GetMyRooms"));
     }
 
+    [Fact]
+    public async Task Reading_another_servers_connection_sends_its_pointer_look_up_and_the_read_in_one_round_trip()
+    {
+        var prefix = "q" + Guid.NewGuid().ToString("N")[..10];
+        await using var shared = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var holder = RedisIndexNode.Create(redis.Server.ConnectionString, prefix);
+        await using var asker = RedisIndexNode.Create(null, prefix, shared: shared);
+        await holder.Store.AddConnectionAsync("", "theirs").DefaultTimeout();
+        await holder.Store.AddToRoomAsync("theirs", "lobby").DefaultTimeout();
+        await holder.Store.SetConnectionAttributeAsync("theirs", "name", "alice").DefaultTimeout();
+        await asker.Store.AddConnectionAsync("", "mine").DefaultTimeout(); // the asker serves namespace "" too
+        Assert.Null(await asker.Store.GetNamespaceAsync("nobody").DefaultTimeout());
+
+        // Redis holds every command for a while: a read issued only after the pointer's answer would be created after
+        // the pause; one sent together with the look-up is created before it.
+        var session = new StackExchange.Redis.Profiling.ProfilingSession();
+        shared.RegisterProfiler(() => session);
+        var db = admin.GetDatabase();
+        await db.ExecuteAsync("CLIENT", "PAUSE", "300", "ALL").DefaultTimeout();
+        var rooms = asker.Store.GetRoomsOfConnectionAsync("theirs");
+        var attributes = asker.Store.GetConnectionAttributesAsync("theirs");
+        var ns = asker.Store.GetNamespaceAsync("theirs");
+        var membership = asker.Store.GetMembershipAsync("theirs", "lobby");
+        Assert.Equal(["", "lobby"], (await rooms.DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal("alice", (await attributes.DefaultTimeout())["name"]);
+        Assert.Equal("", await ns.DefaultTimeout());
+        Assert.Equal(new Stores.RoomMembership("", true), await membership.DefaultTimeout());
+
+        var commands = session.FinishProfiling().ToArray();
+        var firstAnswer = commands.Where(c => c.Command == "HGET").Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
+        foreach (var read in new[] { "SMEMBERS", "HGETALL", "EXISTS", "SISMEMBER" })
+        {
+            Assert.True(commands.Where(c => c.Command == read).All(c => c.CommandCreated < firstAnswer), read + " waited for the pointer look-up");
+        }
+    }
+
     private static void AssertOneScriptPerQuery(Dictionary<string, long> before, Dictionary<string, long> after, int queries, string read)
     {
         Assert.Equal(0, Delta(before, after, "hget"));
