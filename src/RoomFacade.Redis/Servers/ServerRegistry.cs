@@ -123,13 +123,19 @@ internal sealed partial class ServerRegistry(
         return [.. entries.Select(e => new RoomStoreServer(e.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), e.Element == ServerId))];
     }
 
-    /// <summary>Graceful shutdown (after this server's connections were removed): forgets this server and its markers.</summary>
+    /// <summary>
+    /// Graceful shutdown (after this server's connections were removed): forgets this server, its markers and its
+    /// backplane sequence numbers (its own hash and its field in the other servers').
+    /// </summary>
     public async Task UnregisterAsync(CancellationToken cancellationToken)
     {
         var namespaces = _markedNamespaces.Keys.ToArray();
+        var others = (await GetServersAsync(cancellationToken).ConfigureAwait(false)).Where(s => !s.IsSelf).Select(s => s.Id).ToArray();
         await runner.RunAsync("unregister the server", db => Task.WhenAll([
             db.SortedSetRemoveAsync(keys.Servers, ServerId),
             db.KeyDeleteAsync(keys.GlobalMarker(ServerId)),
+            db.KeyDeleteAsync(keys.BackplaneSequences(ServerId)),
+            .. others.Select(other => db.HashDeleteAsync(keys.BackplaneSequences(other), ServerId)),
             .. namespaces.Select(ns => db.KeyDeleteAsync(keys.For(ns).Marker(ServerId))),
         ]), cancellationToken).ConfigureAwait(false);
         _registration = null;

@@ -57,4 +57,30 @@ public sealed class BackplaneCleanupTests(RedisServerFixture redis) : BackplaneT
         Assert.Equal(1, a.Router.SenderCount);
         Assert.Equal(0, a.Router.Gaps);
     }
+
+    [Fact]
+    public async Task A_server_shutting_down_takes_its_sequence_numbers_out_of_redis()
+    {
+        var a = await NodeAsync();
+        var onA = await a.ConnectAsync();
+        RedisKey sequencesOfA = Prefix + ":{g}:q:" + a.ServerId;
+        await using var admin = await Redis.Server.ConnectAsync();
+        var db = admin.GetDatabase();
+        string leaving;
+        await using (var b = await BackplaneNode.StartAsync(Redis.Server.ConnectionString, Prefix))
+        {
+            leaving = b.ServerId;
+            var onB = await b.ConnectAsync();
+            await b.Manager.AddToGroupAsync(onB.Id, "g").DefaultTimeout();
+            await a.Manager.SendGroupAsync("g", "FromA", ["1"]).DefaultTimeout();
+            await AssertReceivesAsync(onB, "FromA", "1");
+            await b.Manager.SendConnectionAsync(onA.Id, "FromB", ["1"]).DefaultTimeout();
+            await AssertReceivesAsync(onA, "FromB", "1");
+            Assert.True(await db.HashExistsAsync(sequencesOfA, leaving).DefaultTimeout());
+            Assert.True(await db.KeyExistsAsync(Prefix + ":{g}:q:" + leaving).DefaultTimeout());
+        }
+
+        Assert.False(await db.KeyExistsAsync(Prefix + ":{g}:q:" + leaving).DefaultTimeout());
+        Assert.False(await db.HashExistsAsync(sequencesOfA, leaving).DefaultTimeout());
+    }
 }
