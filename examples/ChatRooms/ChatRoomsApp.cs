@@ -22,7 +22,9 @@ public static class ChatRoomsApp
             .AddDefaultNamespace<ChatHub>()      // io.sockets
             .AddNamespace<NewsHub>("/news")      // io.of('/news')
             .AddJoinAuthorizer(join => !join.Room.StartsWith("admin:", StringComparison.Ordinal) || join.User?.IsInRole("admin") == true)
-            .AddSocketIO();                      // socket.io-client 4.x: namespace "/" = ChatHub, "/news" = NewsHub
+            // socket.io-client 4.x: namespace "/" = ChatHub, "/news" = NewsHub. Options from the RoomFacade:SocketIO section,
+            // e.g. --RoomFacade:SocketIO:Cookie:Name=io sets the affinity cookie for polling clients behind a load balancer.
+            .AddSocketIO(o => builder.Configuration.GetSection("RoomFacade:SocketIO").Bind(o));
         var health = builder.Services.AddHealthChecks();
 
         // Scale-out: with ConnectionStrings:Redis set, the Redis room index answers room queries for every server, and
