@@ -54,12 +54,14 @@ log "npm ci (bench/socketio: socket.io, @socket.io/redis-adapter, redis, socket.
 (cd bench/socketio && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 (cd bench/scaleout && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
 
-# dotnet-trace for the profile of part 4, in a tool folder outside the repository.
+# dotnet-trace (the profile of part 4) and dotnet-gcdump (GC heap per connection), in a tool folder outside the repository.
 TOOLS="${BENCH_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/roomfacade-bench/tools}"
-if [ ! -x "$TOOLS/dotnet-trace" ]; then
-  log "dotnet tool install dotnet-trace 10.0.750501 --tool-path $TOOLS"
-  timeout 300 dotnet tool install dotnet-trace --version 10.0.750501 --tool-path "$TOOLS" >/dev/null
-fi
+for tool in dotnet-trace dotnet-gcdump; do
+  if [ ! -x "$TOOLS/$tool" ]; then
+    log "dotnet tool install $tool 10.0.750501 --tool-path $TOOLS"
+    timeout 300 dotnet tool install "$tool" --version 10.0.750501 --tool-path "$TOOLS" >/dev/null
+  fi
+done
 
 log "dotnet build -c Release (bench projects, the ChatRooms example and the library)"
 for attempt in 1 2 3 4 5; do
@@ -162,7 +164,8 @@ fi
 } >> "$OUT/machine.txt"
 mkdir -p "$OUT/scaleout-logs"
 log "4/4 scale-out: ChatRooms x2 (RoomFacade / stock backplane), Socket.IO x2, ChatRooms Socket.IO endpoint vs one Node server"
-timeout 1500 node bench/scaleout/driver.js --chatrooms-dll "$CHATROOMS_DLL" --log-dir "$OUT/scaleout-logs" --out "$OUT/scaleout.json" \
+timeout 1500 node bench/scaleout/driver.js --chatrooms-dll "$CHATROOMS_DLL" --gcdump-tool "$TOOLS/dotnet-gcdump" \
+  --log-dir "$OUT/scaleout-logs" --out "$OUT/scaleout.json" \
   "${SCALEOUT_ARGS[@]}" 2> "$OUT/scaleout.log" \
   || { tail -50 "$OUT/scaleout.log" >&2; echo "scale-out driver failed (log: $OUT/scaleout.log)" >&2; exit 1; }
 echo "scaleout_loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"

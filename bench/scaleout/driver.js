@@ -45,6 +45,8 @@ const opts = {
   profile: arg('profile', ''),
   profileSeconds: Number(arg('profile-seconds', '10')),
   traceTool: arg('trace-tool', 'dotnet-trace'),
+  gcdumpTool: arg('gcdump-tool', ''),
+  heapSystems: arg('heap-systems', 'rf-sio1,sio1').split(',').filter(Boolean),
   traceOut: arg('trace-out', ''),
 };
 
@@ -100,11 +102,12 @@ async function runRound(system, round) {
 
   // Connect storm (in the first stormRounds rounds only: it is the slowest part).
   if (opts.stormClients > 0 && round < opts.stormRounds) {
-    const storm = await connectStorm(system, { n: opts.stormClients, concurrency: opts.stormConcurrency, seconds: opts.stormSeconds });
+    const heap = opts.heapSystems.includes(system.key) ? () => system.heapBytes(opts.gcdumpTool) : null;
+    const storm = await connectStorm(system, { n: opts.stormClients, concurrency: opts.stormConcurrency, seconds: opts.stormSeconds, heap });
     await closeMany(storm.openClients, 500);
     out.storm = dropClients(storm);
     await system.settle(30000);
-    log(`${system.key} r${round}: storm ${storm.connected}/${storm.clients} in ${storm.seconds.toFixed(1)} s = ${f0(storm.connectsPerSecond)}/s, listed ${storm.listed}, ${storm.subscribes} SUBSCRIBE, ${f0(storm.rssPerConnectionBytes)} B RSS/conn`);
+    log(`${system.key} r${round}: storm ${storm.connected}/${storm.clients} in ${storm.seconds.toFixed(1)} s = ${f0(storm.connectsPerSecond)}/s, listed ${storm.listed}, ${storm.subscribes} SUBSCRIBE, ${f0(storm.rssPerConnectionBytes)} B RSS/conn${storm.heapPerConnectionBytes != null ? `, ${f0(storm.heapPerConnectionBytes)} B GC heap/conn` : ''}`);
   }
   return out;
 }
@@ -163,7 +166,7 @@ async function main() {
     }
     const socketioDir = path.resolve(__dirname, '../socketio');
     result = {
-      options: { ...opts, traceTool: undefined },
+      options: { ...opts, traceTool: undefined, gcdumpTool: undefined },
       versions: {
         node: process.version,
         '@microsoft/signalr': installedVersion(__dirname, '@microsoft/signalr'),

@@ -47,6 +47,17 @@ function procRssBytes(pid) {
   }
 }
 
+/** CPU seconds the whole machine has been busy (every process, other tenants included): /proc/stat. */
+function machineBusySeconds() {
+  try {
+    const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const total = f.slice(0, 8).reduce((a, v) => a + v, 0);
+    return (total - f[3] - f[4]) / clockTicks; // minus idle and iowait
+  } catch {
+    return 0;
+  }
+}
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -159,9 +170,41 @@ async function startChatRooms(procs, name, def, redisPort, dll, maxSeconds) {
 async function startNodeServer(procs, name, def, redisPort, maxSeconds) {
   const args = [SOCKETIO_SERVER, '--port', '0', '--max-seconds', String(maxSeconds)];
   args.push(...(def.redis ? ['--redis', `redis://127.0.0.1:${redisPort}`] : ['--no-redis']));
-  const child = procs.spawn(name, process.execPath, args);
+  const child = procs.spawn(name, process.execPath, ['--expose-gc', ...args]);
   const m = await waitForOutput(child, /READY (\d+)/, 20000, `${name} (socket.io)`);
   return { pid: child.pid, url: `http://127.0.0.1:${m[1]}`, child };
+}
+
+function run(command, args, ms) {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (d) => { output += d; });
+    child.stderr.on('data', (d) => { output += d; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), ms);
+    child.once('exit', (code) => { clearTimeout(timer); resolve({ code, output }); });
+    child.once('error', (e) => { clearTimeout(timer); resolve({ code: -1, output: e.message }); });
+  });
+}
+
+async function gcdumpHeap(tool, pid) {
+  if (!tool) return null;
+  const file = path.join(os.tmpdir(), `rf-scaleout-${pid}-${Date.now()}.gcdump`);
+  try {
+    const collected = await run(tool, ['collect', '-p', String(pid), '-o', file], 120000);
+    if (collected.code !== 0) return null;
+    const report = await run(tool, ['report', file], 60000);
+    const m = /([\d,]+)\s+GC Heap bytes/.exec(report.output);
+    return m ? Number(m[1].replace(/,/g, '')) : null;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function nodeHeap(child) {
+  const answer = waitForOutput(child, /HEAP (\d+)/, 10000, 'heap probe').then((m) => Number(m[1]), () => null);
+  child.kill('SIGUSR2');
+  return answer;
 }
 
 /** Starts one system: its redis-server (if any), then its servers. */
@@ -201,11 +244,26 @@ class System {
       servers: this.servers.reduce((a, s) => a + procCpuSeconds(s.pid), 0),
       redis,
       client: (own.user + own.system) / 1e6,
+      machine: machineBusySeconds(),
       wall: performance.now() / 1000,
     };
   }
 
   rssBytes() { return this.servers.reduce((a, s) => a + procRssBytes(s.pid), 0); }
+
+  /**
+   * Live GC heap of the servers after a full collection: `dotnet-gcdump collect` (it forces a gen-2 GC and walks the
+   * heap) for .NET, `global.gc()` + heapUsed for Node (server.js answers SIGUSR2). Null when not measurable.
+   */
+  async heapBytes(gcdumpTool) {
+    let total = 0;
+    for (const s of this.servers) {
+      const bytes = this.def.kind === 'dotnet' ? await gcdumpHeap(gcdumpTool, s.pid) : await nodeHeap(s.child);
+      if (bytes == null) return null;
+      total += bytes;
+    }
+    return total;
+  }
 
   /** Calls per command so far (INFO commandstats), without the probe's own INFO calls; {} without Redis. */
   async commandCalls() {
@@ -238,7 +296,10 @@ function cpuDelta(a, b) {
   const servers = b.servers - a.servers;
   const redis = b.redis - a.redis;
   const client = b.client - a.client;
-  return { wall, servers, redis, server: servers + redis, client, serverCores: (servers + redis) / wall, clientCores: client / wall };
+  return {
+    wall, servers, redis, server: servers + redis, client,
+    serverCores: (servers + redis) / wall, clientCores: client / wall, machineCores: (b.machine - a.machine) / wall,
+  };
 }
 
 function commandDelta(a, b) {

@@ -69,6 +69,7 @@ async function joinLeave(system, clients, { mode, seconds, poolRooms, tag, maxOp
     clientCpuPerPairUs: (d.cpu.client / pairs) * 1e6,
     serverCores: d.cpu.serverCores,
     clientCores: d.cpu.clientCores,
+    machineCores: d.cpu.machineCores,
     redisCommandsPerOp: d.redisCommands / ops,
     subscribesPerOp: d.subscribes / ops,
     publishesPerOp: d.publishes / ops,
@@ -153,11 +154,18 @@ async function broadcast(system, clients, { rooms, perRoom, roomOf, window, warm
     for (const s of senders) if (s.inflight > 0 && t - s.lastProgress > 5000) { s.inflight = 0; s.lastProgress = t; pump(s); }
   }, 1000);
   await sleep(warmupSeconds * 1000);
+  // Messages sent between the two probes (taken at each probe's midpoint), for PUBLISH per message.
+  const totalSent = () => senders.reduce((a, s) => a + s.sent, 0);
+  let sent0 = totalSent();
   const before = await probe(system);
+  sent0 = (sent0 + totalSent()) / 2;
   windowStart = now();
   windowEnd = windowStart + seconds * 1000;
   await sleep(seconds * 1000);
-  const d = probeDelta(before, await probe(system));
+  let sent1 = totalSent();
+  const after = await probe(system);
+  sent1 = (sent1 + totalSent()) / 2;
+  const d = probeDelta(before, after);
   running = false;
   clearInterval(watchdog);
   await sleep(1000); // drain
@@ -172,8 +180,9 @@ async function broadcast(system, clients, { rooms, perRoom, roomOf, window, warm
     clientCpuPerMessageUs: (d.cpu.client / delivered) * 1e6,
     serverCores: d.cpu.serverCores,
     clientCores: d.cpu.clientCores,
-    publishesPerMessage: d.publishes / sentInWindow,
-    redisCommandsPerMessage: d.redisCommands / sentInWindow,
+    machineCores: d.cpu.machineCores,
+    publishesPerMessage: d.publishes / (sent1 - sent0),
+    redisCommandsPerMessage: d.redisCommands / (sent1 - sent0),
     commands: d.calls,
   };
 }
@@ -182,11 +191,12 @@ async function broadcast(system, clients, { rooms, perRoom, roomOf, window, warm
  * Connect storm: n clients to the system's servers at once (at most `concurrency` connects in flight), bounded by a
  * deadline; then one of them lists every socket (FetchSockets with no rooms = the whole namespace).
  */
-async function connectStorm(system, { n, concurrency, seconds }) {
+async function connectStorm(system, { n, concurrency, seconds, heap }) {
   const urls = system.urls();
   const clients = [];
   let failed = 0;
   let firstError = null;
+  const heapBefore = heap ? await heap() : null;
   const rssBefore = system.rssBytes();
   const before = await probe(system);
   const deadline = now() + seconds * 1000;
@@ -202,6 +212,7 @@ async function connectStorm(system, { n, concurrency, seconds }) {
   const d = probeDelta(before, await probe(system));
   await sleep(500); // let the servers finish the connects' tails before reading their memory
   const rssAfter = system.rssBytes();
+  const heapAfter = heap ? await heap() : null;
   let listed = null;
   let listError = null;
   try {
@@ -217,10 +228,12 @@ async function connectStorm(system, { n, concurrency, seconds }) {
     serverCpuPerConnectUs: (d.cpu.server / clients.length) * 1e6,
     serverCores: d.cpu.serverCores,
     clientCores: d.cpu.clientCores,
+    machineCores: d.cpu.machineCores,
     subscribes: d.subscribes,
     redisCommandsPerConnect: d.redisCommands / Math.max(1, clients.length),
     listed, listError,
     rssPerConnectionBytes: (rssAfter - rssBefore) / Math.max(1, clients.length),
+    heapPerConnectionBytes: heapBefore != null && heapAfter != null ? (heapAfter - heapBefore) / Math.max(1, clients.length) : null,
     commands: d.calls,
     openClients: clients,
   };

@@ -103,6 +103,11 @@ async function main() {
     console.error(e);
     process.exit(1);
   });
+  // Heap probe for the benchmarks: on SIGUSR2, a full GC (when started with --expose-gc), then "HEAP <bytes>" on stdout.
+  process.on('SIGUSR2', () => {
+    global.gc?.();
+    console.log(`HEAP ${process.memoryUsage().heapUsed}`);
+  });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.stdin.on('end', stop);
