@@ -34,6 +34,19 @@ const IDLE_LEAVES = [
 ];
 const PSEUDO = new Set(['UNMANAGED_CODE_TIME', 'CPU_TIME', '?!?']);
 
+// What a join+leave does, in a few overlapping groups: the share of running samples whose stack holds a frame of each.
+const BUCKETS = [
+  ['SignalR hub dispatch (the hub method and everything under it)', /SignalR\.Internal\.DefaultHubDispatcher/],
+  ['SignalR stock backplane: group SUBSCRIBE / UNSUBSCRIBE (RedisHubLifetimeManager, RedisSubscriptionManager)', /StackExchangeRedis!.*(SubscribeToGroupAsync|UnsubscribeFromGroupAsync|RedisSubscriptionManager|AddGroupAsyncCore|RemoveGroupAsyncCore)/],
+  ['RoomFacade index: the join/leave script (RedisRoomMembershipStore)', /RoomFacade\.Redis!.*RedisRoomMembershipStore/],
+  ['StackExchange.Redis: writing a command (write lock, pipe flush)', /StackExchange\.Redis!.*PhysicalBridge\.(WriteMessageTakingWriteLockAsync|TryWriteAsync)/],
+  ['StackExchange.Redis: reading replies (ReadFromPipe, completing callers)', /StackExchange\.Redis!.*PhysicalConnection.*ReadFromPipe/],
+  ['Pipelines.Sockets.Unofficial scheduler hand-off (Schedule → Monitor.Pulse)', /DedicatedThreadPoolPipeScheduler\.Schedule/],
+  ['Contended locks (Monitor enter/exit slow paths, spinning)', /Monitor\.(Enter|Exit)_Slowpath|SpinWait\.SpinOnce/],
+  ['Socket I/O (epoll loop, send, receive syscalls)', /SocketAsyncEngine\.EventLoop|SocketPal\.TryComplete/],
+  ['Kestrel / WebSocket transport of the hub connections', /Kestrel|ManagedWebSocket|WebSocketsServerTransport/],
+];
+
 // Frames every stack has (process, thread, thread start, dispatch loops): not informative in a top list.
 const GENERIC = [/^Process\d+ /, /^\(Non-Activities\)$/, /^Threads$/, /^Thread \(\d+\)$/, /Thread\.StartCallback\(/,
   /WorkerThread\.WorkerThreadStart\(/, /ThreadPoolWorkQueue\.Dispatch\(/, /ExecutionContext\.Run/, /^\?!\?$/,
@@ -46,6 +59,8 @@ function summarise(file, top) {
   const isGeneric = names.map((n) => GENERIC.some((g) => g.test(n)));
   const isIdleLeaf = names.map((n) => IDLE_LEAVES.some((w) => n.includes(w)));
   const isPseudo = names.map((n) => PSEUDO.has(n));
+  const bucketMask = names.map((n) => BUCKETS.reduce((m, [, re], i) => (re.test(n) ? m | (1 << i) : m), 0));
+  const bucketTime = new Float64Array(BUCKETS.length);
   const inclusive = new Float64Array(names.length);
   const self = new Float64Array(names.length);
   const selfByModule = new Map();
@@ -65,7 +80,12 @@ function summarise(file, top) {
         const idle = isIdleLeaf[stack[leaf]] && names[stack[stack.length - 1]] !== 'CPU_TIME';
         if (waits === 0 && !idle) {
           busy += dt;
-          for (const f of new Set(stack)) inclusive[f] += dt;
+          let mask = 0;
+          for (const f of new Set(stack)) {
+            inclusive[f] += dt;
+            mask |= bucketMask[f];
+          }
+          for (let i = 0; i < BUCKETS.length; i++) if (mask & (1 << i)) bucketTime[i] += dt;
           self[stack[leaf]] += dt;
           const module = names[stack[leaf]].split('!')[0];
           selfByModule.set(module, (selfByModule.get(module) || 0) + dt);
@@ -94,6 +114,7 @@ function summarise(file, top) {
     sampledMs: sampled,
     busyMs: busy,
     busyPercentOfSampled: Math.round((busy / sampled) * 1000) / 10,
+    buckets: BUCKETS.map(([label], i) => ({ label, percent: pct(bucketTime[i]) })),
     inclusive: rank(inclusive),
     self: rank(self),
     selfByModule: [...selfByModule].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([module, t]) => ({ module, percent: pct(t) })),

@@ -176,6 +176,22 @@ function profileSection(prof, sum) {
     .filter((f) => (seen.has(f.short) ? false : seen.add(f.short))).slice(0, 16);
   out.push(`\`dotnet-trace collect --profile dotnet-sampled-thread-time\` on one server of \`stock\` while ${jl.clients} clients ran join+leave with a fresh room per pair (${n0(jl.opsPerSecond)} ops/s, ${us(jl.serverCpuPerPairUs)} server CPU per pair during the trace, ${n2(jl.serverCores)} cores busy on servers + Redis). Thread-time sampling also samples waiting threads; the summary (\`bench/scaleout/profile-summary.js\`) keeps the samples of running threads — stacks without a runtime wait frame and not parked in an idle loop — ${n1(sum.busyMs / 1000)} s of thread time, of which ${n1(sum.managedPercent)} % in managed code and ${n1(sum.nativePercent)} % in native code (syscalls, runtime, lock waits) under the managed frame that called it. Percentages are of that running time; inclusive = the frame is on the stack.`);
   out.push('');
+  if (sum.buckets) {
+    const per = jl.serversCpuPerPairUs;
+    const est = (pc) => (per ? ` ≈ ${us((pc / 100) * per)}` : '');
+    const pick = (prefix) => sum.buckets.find((x) => x.label.startsWith(prefix))?.percent;
+    const sub = pick('SignalR stock backplane');
+    const idx = pick('RoomFacade index');
+    const write = pick('StackExchange.Redis: writing');
+    const handoff = pick('Pipelines.Sockets.Unofficial');
+    const locks = pick('Contended locks');
+    const io = pick('Socket I/O');
+    const disp = pick('SignalR hub dispatch');
+    out.push(`**Where the stock path spends its CPU per join+leave** (shares of the profiled server's running time; the µs apply the share to the ${us(per)} the two server processes spent per join+leave during the trace): the group SUBSCRIBE/UNSUBSCRIBE of SignalR's backplane ${n1(sub)} %${est(sub)}; RoomFacade's index script ${n1(idx)} %${est(idx)}; StackExchange.Redis writing commands ${n1(write)} %${est(write)}. The largest single cost is the hand-off to StackExchange.Redis's dedicated scheduler (\`DedicatedThreadPoolPipeScheduler.Schedule\`, ${n1(handoff)} % with what it calls): every flushed Redis write and every socket completion of its connections queues work there under a lock and wakes a scheduler thread with \`Monitor.Pulse\`; that queue lock is most of the contended-lock time (${n1(locks)} % in \`Monitor\` slow paths and spinning, see the self table), and the stock path flushes two commands per join or leave where RoomFacade's backplane flushes one (MONITOR counts above). Socket I/O (epoll loop, send and receive syscalls of the hub connections and Redis) ${n1(io)} %; the SignalR hub dispatch around the hub method ${n1(disp)} %. The groups overlap (a SUBSCRIBE's write is in the first and the third).`);
+    out.push('');
+    out.push(table(['What the running samples were doing (groups overlap: a stack can be in several)', '% of running time'], sum.buckets.map((b) => [b.label, `${n1(b.percent)} %`])));
+    out.push('');
+  }
   out.push(table(['Frame (inclusive)', '% of running time'], incl.map((f) => [`\`${f.short}\``, `${n1(f.percent)} %`])));
   out.push('');
   out.push(table(['Frame (self: innermost managed frame, native callees included)', '%'], sum.self.slice(0, 10).map((f) => [`\`${shortFrame(f.frame)}\``, `${n1(f.percent)} %`])));
