@@ -267,7 +267,8 @@ p('RoomFacade measured side by side with raw SignalR groups, raw Redis (`redis-b
   'whole system under test (every process of it, Redis included), which other tenants\' load disturbs far less than',
   'wall-clock rates.');
 p('This file is written by `bench/run.sh` (generator: `bench/report.js`); how the benchmarks work is in',
-  '[`bench/README.md`](../bench/README.md).');
+  '[`bench/README.md`](../bench/README.md). The section "Scale-out and Socket.IO endpoint (issues 11 and 12)" comes from',
+  'part 4 (`bench/scaleout`), which `bench/run.sh --only scaleout` also runs alone; it carries its own run details.');
 p('## Run');
 p(table(['', ''], [
   ['Command', `\`${command.trim()}\` (from the repository root)`],

@@ -229,6 +229,9 @@ function bounds(sys, fig, has, o) {
 
 /** Replaces (or inserts) the section in an existing document. */
 function splice(doc, sectionText) {
+  const pointer = ' The section "Scale-out and Socket.IO endpoint (issues 11 and 12)" comes from\npart 4 (`bench/scaleout`), which `bench/run.sh --only scaleout` also runs alone; it carries its own run details.';
+  const readme = '[`bench/README.md`](../bench/README.md).';
+  if (!doc.includes('part 4 (`bench/scaleout`)') && doc.includes(readme)) doc = doc.replace(readme, readme + pointer);
   const start = doc.indexOf(HEADING);
   if (start >= 0) {
     const rest = doc.slice(start + HEADING.length);
