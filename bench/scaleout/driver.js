@@ -6,7 +6,7 @@
 // Clients are the official JS clients in this one process: @microsoft/signalr for the SignalR hubs,
 // socket.io-client for Socket.IO. Everything is on 127.0.0.1; every loop is bounded in count and time.
 //
-// Usage: node driver.js --chatrooms-dll PATH [--systems rf,stock,sio,rf-sio1,sio1] [--rounds 3] [--out result.json]
+// Usage: node driver.js --chatrooms-dll PATH [--systems rf,stock,sio,rf-sio1,sio1,rf-sio2] [--rounds 3] [--out result.json]
 //        node driver.js --chatrooms-dll PATH --profile stock --profile-seconds 10 --trace-tool PATH --trace-out FILE
 // (options and defaults below; bench/README.md describes the scenarios)
 const fs = require('node:fs');
@@ -23,7 +23,7 @@ function arg(name, fallback) {
 
 const opts = {
   chatroomsDll: arg('chatrooms-dll', path.resolve(__dirname, '../../examples/ChatRooms/bin/Release/net10.0/ChatRooms.dll')),
-  systems: arg('systems', 'rf,stock,sio,rf-sio1,sio1').split(',').filter(Boolean),
+  systems: arg('systems', 'rf,stock,sio,rf-sio1,sio1,rf-sio2').split(',').filter(Boolean),
   rounds: Number(arg('rounds', '3')),
   clients: Number(arg('clients', '1000')),
   rooms: Number(arg('rooms', '100')),
@@ -38,6 +38,7 @@ const opts = {
   stormConcurrency: Number(arg('storm-concurrency', '500')),
   stormSeconds: Number(arg('storm-seconds', '90')),
   stormRounds: Number(arg('storm-rounds', '2')),
+  stormSystems: arg('storm-systems', 'rf,stock,sio,rf-sio1,sio1').split(',').filter(Boolean),
   connectConcurrency: Number(arg('connect-concurrency', '100')),
   maxSeconds: Number(arg('max-seconds', '1500')),
   logDir: arg('log-dir', ''),
@@ -101,7 +102,7 @@ async function runRound(system, round) {
   await system.settle();
 
   // Connect storm (in the first stormRounds rounds only: it is the slowest part).
-  if (opts.stormClients > 0 && round < opts.stormRounds) {
+  if (opts.stormClients > 0 && round < opts.stormRounds && opts.stormSystems.includes(system.key)) {
     const heap = opts.heapSystems.includes(system.key) ? () => system.heapBytes(opts.gcdumpTool) : null;
     const storm = await connectStorm(system, { n: opts.stormClients, concurrency: opts.stormConcurrency, seconds: opts.stormSeconds, heap });
     await closeMany(storm.openClients, 500);
