@@ -6,7 +6,7 @@
 #   3. bench/socketio               Socket.IO 4.8 + @socket.io/redis-adapter, two nodes behind one Redis, same workloads
 #   4. bench/scaleout               issues 11 and 12: the ChatRooms example as two server processes (RoomFacade's
 #                                   backplane, SignalR's stock one) and its Socket.IO endpoint, vs Socket.IO 4.8, driven
-#                                   by the official JS clients; plus a dotnet-trace profile of the stock backplane
+#                                   by the official JS clients; plus dotnet-trace profiles of join+leave on both backplanes
 # Everything talks to 127.0.0.1 only; every load loop is bounded in count and time (about 25 minutes in all).
 #
 # Usage: bench/run.sh [--quick] [--only scaleout]
@@ -156,7 +156,7 @@ if [ "$ONLY" != "scaleout" ]; then
 fi
 
 # 4. Scale-out and the Socket.IO endpoint (issues 11 and 12): servers in processes of their own, each scaled-out
-#    system with a fresh redis-server of its own (the driver starts them all), then a profile of the stock backplane.
+#    system with a fresh redis-server of its own (the driver starts them all), then profiles of join+leave on both backplanes.
 {
   echo "scaleout_command=$COMMAND"
   echo "scaleout_date_utc=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
@@ -169,12 +169,16 @@ timeout 1500 node bench/scaleout/driver.js --chatrooms-dll "$CHATROOMS_DLL" --gc
   "${SCALEOUT_ARGS[@]}" 2> "$OUT/scaleout.log" \
   || { tail -50 "$OUT/scaleout.log" >&2; echo "scale-out driver failed (log: $OUT/scaleout.log)" >&2; exit 1; }
 echo "scaleout_loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
-log "4/4 profile: join+leave on the stock backplane, dotnet-trace on one server (${PROFILE_SECONDS} s)"
-timeout 300 node bench/scaleout/driver.js --chatrooms-dll "$CHATROOMS_DLL" --profile stock --profile-seconds "$PROFILE_SECONDS" \
-  --trace-tool "$TOOLS/dotnet-trace" --trace-out "$OUT/stock-joinleave.nettrace" --log-dir "$OUT/scaleout-logs" --out "$OUT/profile.json" \
-  2> "$OUT/profile.log" \
-  || { tail -50 "$OUT/profile.log" >&2; echo "profile run failed (log: $OUT/profile.log)" >&2; exit 1; }
-node bench/scaleout/profile-summary.js "$OUT/stock-joinleave.speedscope.json" --top 40 --out "$OUT/profile-summary.json"
+# The stock backplane (where its CPU per join+leave goes), then RoomFacade's (the same question for the new path).
+for sys in stock rf; do
+  log "4/4 profile: join+leave on $sys, dotnet-trace on one server (${PROFILE_SECONDS} s)"
+  mkdir -p "$OUT/scaleout-logs/profile-$sys"
+  timeout 300 node bench/scaleout/driver.js --chatrooms-dll "$CHATROOMS_DLL" --profile "$sys" --profile-seconds "$PROFILE_SECONDS" \
+    --trace-tool "$TOOLS/dotnet-trace" --trace-out "$OUT/$sys-joinleave.nettrace" --log-dir "$OUT/scaleout-logs/profile-$sys" \
+    --out "$OUT/profile-$sys.json" 2> "$OUT/profile-$sys.log" \
+    || { tail -50 "$OUT/profile-$sys.log" >&2; echo "profile run failed (log: $OUT/profile-$sys.log)" >&2; exit 1; }
+  node bench/scaleout/profile-summary.js "$OUT/$sys-joinleave.speedscope.json" --top 40 --out "$OUT/profile-summary-$sys.json"
+done
 
 echo "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$OUT/machine.txt"
 echo "duration_seconds=$((SECONDS - START_SECONDS))" >> "$OUT/machine.txt"

@@ -39,6 +39,7 @@ const BUCKETS = [
   ['SignalR hub dispatch (the hub method and everything under it)', /SignalR\.Internal\.DefaultHubDispatcher/],
   ['SignalR stock backplane: group SUBSCRIBE / UNSUBSCRIBE (RedisHubLifetimeManager, RedisSubscriptionManager)', /StackExchangeRedis!.*(SubscribeToGroupAsync|UnsubscribeFromGroupAsync|RedisSubscriptionManager|AddGroupAsyncCore|RemoveGroupAsyncCore)/],
   ['RoomFacade index: the join/leave script (RedisRoomMembershipStore)', /RoomFacade\.Redis!.*RedisRoomMembershipStore/],
+  ['RoomFacade backplane (RoomFacade.Redis.Backplane: lifetime manager, router, scripts)', /RoomFacade\.Redis!RoomFacade\.Redis\.Backplane\./],
   ['StackExchange.Redis: writing a command (write lock, pipe flush)', /StackExchange\.Redis!.*PhysicalBridge\.(WriteMessageTakingWriteLockAsync|TryWriteAsync)/],
   ['StackExchange.Redis: reading replies (ReadFromPipe, completing callers)', /StackExchange\.Redis!.*PhysicalConnection.*ReadFromPipe/],
   ['Pipelines.Sockets.Unofficial scheduler hand-off (Schedule → Monitor.Pulse)', /DedicatedThreadPoolPipeScheduler\.Schedule/],
@@ -61,6 +62,11 @@ function summarise(file, top) {
   const isPseudo = names.map((n) => PSEUDO.has(n));
   const bucketMask = names.map((n) => BUCKETS.reduce((m, [, re], i) => (re.test(n) ? m | (1 << i) : m), 0));
   const bucketTime = new Float64Array(BUCKETS.length);
+  // Who takes the contended locks: the nearest caller above the Monitor slow path that is not lock or async plumbing.
+  const isSlowLock = names.map((n) => /Monitor\.(Enter|Exit)_Slowpath|SpinWait\.SpinOnce|LowLevelSpinWaiter/.test(n));
+  const isPlumbing = names.map((n) => /Threading\.Monitor\.|SemaphoreSlim\.|SpinWait|LowLevelSpinWaiter|AsyncMethodBuilder|AsyncTaskMethodBuilder|AsyncValueTaskMethodBuilder|StateMachineBox|ExecutionContext|ManualResetEventSlim|Interop\+|UNMANAGED_CODE_TIME|CPU_TIME/.test(n));
+  const lockCallers = new Map();
+  let lockTime = 0;
   const inclusive = new Float64Array(names.length);
   const self = new Float64Array(names.length);
   const selfByModule = new Map();
@@ -86,6 +92,13 @@ function summarise(file, top) {
             mask |= bucketMask[f];
           }
           for (let i = 0; i < BUCKETS.length; i++) if (mask & (1 << i)) bucketTime[i] += dt;
+          const lockAt = stack.findIndex((f) => isSlowLock[f]);
+          if (lockAt > 0) {
+            let c = lockAt - 1;
+            while (c > 0 && isPlumbing[stack[c]]) c--;
+            lockCallers.set(stack[c], (lockCallers.get(stack[c]) || 0) + dt);
+            lockTime += dt;
+          }
           self[stack[leaf]] += dt;
           const module = names[stack[leaf]].split('!')[0];
           selfByModule.set(module, (selfByModule.get(module) || 0) + dt);
@@ -115,6 +128,7 @@ function summarise(file, top) {
     busyMs: busy,
     busyPercentOfSampled: Math.round((busy / sampled) * 1000) / 10,
     buckets: BUCKETS.map(([label], i) => ({ label, percent: pct(bucketTime[i]) })),
+    lockCallers: [...lockCallers].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([f, t]) => ({ frame: names[f], percent: pct(t), percentOfLocks: Math.round((t / lockTime) * 1000) / 10 })),
     inclusive: rank(inclusive),
     self: rank(self),
     selfByModule: [...selfByModule].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([module, t]) => ({ module, percent: pct(t) })),

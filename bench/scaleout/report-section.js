@@ -33,8 +33,7 @@ function section(dir, machine) {
   if (!fs.existsSync(file)) return null;
   const so = JSON.parse(fs.readFileSync(file, 'utf8'));
   const readOpt = (name) => (fs.existsSync(path.join(dir, name)) ? JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) : null);
-  const prof = readOpt('profile.json');
-  const profSummary = readOpt('profile-summary.json');
+  const profiles = ['stock', 'rf'].map((k) => ({ key: k, prof: readOpt(`profile-${k}.json`), sum: readOpt(`profile-summary-${k}.json`) })).filter((x) => x.prof && x.sum);
   const sys = so.systems;
   const has = (k) => Boolean(sys[k]);
   const rounds = (k) => (sys[k] ? sys[k].rounds : []);
@@ -129,21 +128,25 @@ function section(dir, machine) {
   }
   cmp('Issue 12, two servers + Redis: join+leave, RoomFacade endpoint (RoomFacade backplane) vs Socket.IO + redis-adapter, fresh room', '≥ 1.0×', 'rf-sio2', 'sio', 'joinLeaveFresh.opsPerSecond', ops, ge(1));
   cmp('… broadcast delivered msgs/s, two servers', '≥ 1.5×', 'rf-sio2', 'sio', 'broadcast.deliveredPerSecond', (v) => `${n0(v)}/s`, ge(1.5));
-  p('### Targets', table(['Target', 'Bound', 'Figures (median of rounds)', 'Ratio', 'Verdict'], rows.map((r) => r.map(String))));
+  p('### Targets');
+  p(table(['Target', 'Bound', 'Figures (median of rounds)', 'Ratio', 'Verdict'], rows.map((r) => r.map(String))));
 
   // ---- every figure --------------------------------------------------------------------------------------------------
   const keys = Object.keys(sys);
   const cores = (k, pth) => `${n2(fig(k, `${pth}.serverCores`))} / ${n2(fig(k, `${pth}.clientCores`))}`;
-  p('### Join + leave end to end',
+  p('### Join + leave end to end');
+  p(
     table(['System', 'Rooms', 'ops/s', 'p50', 'p99', 'Server CPU per join+leave (servers + Redis)', 'Client CPU per join+leave', 'Cores busy: servers+Redis / client', 'Redis commands per op (commandstats)', 'SUBSCRIBE+UNSUBSCRIBE per op', 'Errors'],
       keys.flatMap((k) => [['joinLeaveFresh', 'fresh'], ['joinLeavePooled', 'pooled']].map(([pth, label]) => [k, label, n0(fig(k, `${pth}.opsPerSecond`)), ms(fig(k, `${pth}.latency.p50Ms`)), ms(fig(k, `${pth}.latency.p99Ms`)),
         `${us(fig(k, `${pth}.serverCpuPerPairUs`))} (${us(fig(k, `${pth}.serversCpuPerPairUs`))} + ${us(fig(k, `${pth}.redisCpuPerPairUs`))})`, us(fig(k, `${pth}.clientCpuPerPairUs`)), cores(k, pth),
         n2(fig(k, `${pth}.redisCommandsPerOp`)), n2(fig(k, `${pth}.subscribesPerOp`)), n0(rounds(k).reduce((a, r) => a + (get(r, `${pth}.errors`) || 0), 0))]))));
-  p('### Room broadcast',
+  p('### Room broadcast');
+  p(
     table(['System', 'Delivered msg/s', 'p50', 'p99', 'Server CPU per delivered msg', 'Delivered per server-CPU-s', 'Client CPU per msg', 'Cores busy: servers+Redis / client', 'PUBLISH per sent msg'],
       keys.map((k) => [k, n0(fig(k, 'broadcast.deliveredPerSecond')), ms(fig(k, 'broadcast.latency.p50Ms')), ms(fig(k, 'broadcast.latency.p99Ms')), us(fig(k, 'broadcast.serverCpuPerMessageUs')),
         n0(fig(k, 'broadcast.deliveredPerServerCpuSecond')), us(fig(k, 'broadcast.clientCpuPerMessageUs')), cores(k, 'broadcast'), n2(fig(k, 'broadcast.publishesPerMessage'))])));
-  p('### clients(room) and the connect storm',
+  p('### clients(room) and the connect storm');
+  p(
     table(['System', '`GetClients` p50', 'p99', 'Storm: connected', 'connects/s', 'Server CPU per connect', 'Cores busy: servers+Redis / client', 'SUBSCRIBE', 'Listed', 'RSS per connection', 'GC heap per connection'],
       keys.map((k) => {
         const st = rounds(k).filter((r) => r.storm).map((r) => r.storm);
@@ -153,8 +156,9 @@ function section(dir, machine) {
           kb(fig(k, 'storm.rssPerConnectionBytes')), fig(k, 'storm.heapPerConnectionBytes') == null ? '—' : kb(fig(k, 'storm.heapPerConnectionBytes'))];
       })));
 
-  if (prof && profSummary) p(...profileSection(prof, profSummary));
-  p('### What bounds the figures', ...bounds(sys, fig, has, o));
+  if (profiles.length) p(...profileSection(profiles));
+  p('### What bounds the figures');
+  p(...bounds(sys, fig, has, o));
   return L.join('\n').replace(/\n{3,}/g, '\n\n');
 }
 
@@ -164,66 +168,85 @@ function shortFrame(name) {
   s = s.replace(/\(.*$/, '').replace(/`\d+/g, '').replace(/\[[^\]]*\]/g, '');
   const m = /^(.*)\+<([^>]+)>d__\d+\.MoveNext$/.exec(s);
   if (m) s = `${m[1]}.${m[2]} (async)`;
-  return s.split('.').slice(-3).join('.');
+  return s.split('.').slice(-3).join('.').replace(/\|/g, '\\|');
 }
 
-function profileSection(prof, sum) {
-  const out = ['### Where the stock backplane spends its CPU per join+leave (profile)'];
-  const jl = prof.profile.joinLeave;
-  const skip = /AsyncMethodBuilderCore\.Start|AsyncTaskMethodBuilder|AsyncStateMachineBox|ExecutionContext|ThreadPoolWorkQueue|RunWorkLoop|b__\d+_\d+|<\.cctor>/;
-  const seen = new Set();
-  const incl = sum.inclusive.filter((f) => !skip.test(f.frame)).map((f) => ({ ...f, short: shortFrame(f.frame) }))
-    .filter((f) => (seen.has(f.short) ? false : seen.add(f.short))).slice(0, 16);
-  out.push(`\`dotnet-trace collect --profile dotnet-sampled-thread-time\` on one server of \`stock\` while ${jl.clients} clients ran join+leave with a fresh room per pair (${n0(jl.opsPerSecond)} ops/s, ${us(jl.serverCpuPerPairUs)} server CPU per pair during the trace, ${n2(jl.serverCores)} cores busy on servers + Redis). Thread-time sampling also samples waiting threads; the summary (\`bench/scaleout/profile-summary.js\`) keeps the samples of running threads — stacks without a runtime wait frame and not parked in an idle loop — ${n1(sum.busyMs / 1000)} s of thread time, of which ${n1(sum.managedPercent)} % in managed code and ${n1(sum.nativePercent)} % in native code (syscalls, runtime, lock waits) under the managed frame that called it. Percentages are of that running time; inclusive = the frame is on the stack.`);
+function profileSection(profiles) {
+  const out = ['### Where join+leave spends its CPU on the servers (profiles)'];
+  const skip = /AsyncMethodBuilderCore\.Start|AsyncTaskMethodBuilder|AsyncValueTaskMethodBuilder|AsyncStateMachineBox|ExecutionContext|ThreadPoolWorkQueue|RunWorkLoop|b__\d+_\d+|<\.cctor>|HubConnectionHandler|DefaultHubDispatcher|HubFilterFactory|ChannelBasedSemaphore|RedisErrorsHubFilter/;
+  const runs = profiles.map(({ key, prof }) => {
+    const jl = prof.profile.joinLeave;
+    return `\`${key}\`: ${n0(jl.opsPerSecond)} ops/s, ${us(jl.serversCpuPerPairUs)} CPU of the two server processes per join+leave during the trace`;
+  }).join('; ');
+  out.push(`\`dotnet-trace collect --profile dotnet-sampled-thread-time\` on one server process while ${profiles[0].prof.profile.joinLeave.clients} clients ran join+leave with a fresh room per pair (${runs}). Thread-time sampling also samples waiting threads; \`bench/scaleout/profile-summary.js\` keeps the samples of running threads (no runtime wait frame on the stack, not parked in an idle loop) and attributes native time (syscalls, runtime, lock waits) to the managed frame that called it. Percentages are of that running time; a frame or group counts when it is anywhere on the stack, so groups overlap.`);
   out.push('');
-  if (sum.buckets) {
-    const per = jl.serversCpuPerPairUs;
-    const est = (pc) => (per ? ` ≈ ${us((pc / 100) * per)}` : '');
-    const pick = (prefix) => sum.buckets.find((x) => x.label.startsWith(prefix))?.percent;
-    const sub = pick('SignalR stock backplane');
-    const idx = pick('RoomFacade index');
-    const write = pick('StackExchange.Redis: writing');
-    const handoff = pick('Pipelines.Sockets.Unofficial');
-    const locks = pick('Contended locks');
-    const io = pick('Socket I/O');
-    const disp = pick('SignalR hub dispatch');
-    out.push(`**Where the stock path spends its CPU per join+leave** (shares of the profiled server's running time; the µs apply the share to the ${us(per)} the two server processes spent per join+leave during the trace): the group SUBSCRIBE/UNSUBSCRIBE of SignalR's backplane ${n1(sub)} %${est(sub)}; RoomFacade's index script ${n1(idx)} %${est(idx)}; StackExchange.Redis writing commands ${n1(write)} %${est(write)}. The largest single cost is the hand-off to StackExchange.Redis's dedicated scheduler (\`DedicatedThreadPoolPipeScheduler.Schedule\`, ${n1(handoff)} % with what it calls): every flushed Redis write and every socket completion of its connections queues work there under a lock and wakes a scheduler thread with \`Monitor.Pulse\`; that queue lock is most of the contended-lock time (${n1(locks)} % in \`Monitor\` slow paths and spinning, see the self table), and the stock path flushes two commands per join or leave where RoomFacade's backplane flushes one (MONITOR counts above). Socket I/O (epoll loop, send and receive syscalls of the hub connections and Redis) ${n1(io)} %; the SignalR hub dispatch around the hub method ${n1(disp)} %. The groups overlap (a SUBSCRIBE's write is in the first and the third).`);
-    out.push('');
-    out.push(table(['What the running samples were doing (groups overlap: a stack can be in several)', '% of running time'], sum.buckets.map((b) => [b.label, `${n1(b.percent)} %`])));
+  const labels = profiles[0].sum.buckets.map((b) => b.label);
+  out.push(table(['What the running samples were doing', ...profiles.map((x) => `\`${x.key}\``)],
+    labels.map((l) => [l, ...profiles.map((x) => `${n1(x.sum.buckets.find((b) => b.label === l)?.percent)} %`)])));
+  out.push('');
+  const pick = (sum, prefix) => sum.buckets.find((x) => x.label.startsWith(prefix))?.percent;
+  const lockers = (sum) => (sum.lockCallers || []).slice(0, 4).map((c) => `\`${shortFrame(c.frame)}\` ${n1(c.percentOfLocks)} %`).join(', ');
+  const stock = profiles.find((x) => x.key === 'stock');
+  if (stock) {
+    const { sum } = stock;
+    const per = stock.prof.profile.joinLeave.serversCpuPerPairUs;
+    const est = (pc) => (per && pc != null ? ` ≈ ${us((pc / 100) * per)}` : '');
+    const [sub, idx, write, handoff, locks, io, disp] = ['SignalR stock backplane', 'RoomFacade index', 'StackExchange.Redis: writing', 'Pipelines.Sockets.Unofficial', 'Contended locks', 'Socket I/O', 'SignalR hub dispatch'].map((x) => pick(sum, x));
+    out.push(`**Where the stock path spends its CPU per join+leave** (the µs apply each share to the ${us(per)} the two server processes spent per join+leave during the trace): the group SUBSCRIBE/UNSUBSCRIBE of SignalR's backplane ${n1(sub)} %${est(sub)}; RoomFacade's index script ${n1(idx)} %${est(idx)}; StackExchange.Redis writing commands ${n1(write)} %${est(write)}. The largest single cost is the hand-off to StackExchange.Redis's dedicated scheduler (\`DedicatedThreadPoolPipeScheduler.Schedule\`, ${n1(handoff)} % with what it calls): every flushed Redis write and every socket completion of its connections queues work there under a lock and wakes a scheduler thread with \`Monitor.Pulse\`. Contended locks (\`Monitor\` slow paths, spinning) are ${n1(locks)} %, taken in ${lockers(sum)} (shares of the lock time); the stock path flushes two commands per join or leave (SUBSCRIBE or UNSUBSCRIBE, then the index's EVALSHA) where RoomFacade's backplane flushes one (MONITOR counts above). Socket I/O (epoll loop, send and receive syscalls of the hub connections and Redis) ${n1(io)} %; the SignalR hub dispatch around the hub method ${n1(disp)} % (the SUBSCRIBE continues after the dispatch has handed it to the subscription manager).`);
     out.push('');
   }
-  out.push(table(['Frame (inclusive)', '% of running time'], incl.map((f) => [`\`${f.short}\``, `${n1(f.percent)} %`])));
-  out.push('');
-  out.push(table(['Frame (self: innermost managed frame, native callees included)', '%'], sum.self.slice(0, 10).map((f) => [`\`${shortFrame(f.frame)}\``, `${n1(f.percent)} %`])));
-  out.push('');
-  out.push(table(['Module (self)', '%'], sum.selfByModule.filter((m) => !/^Thread \(|^\?$|CPU_TIME/.test(m.module)).slice(0, 8).map((m) => [m.module, `${n1(m.percent)} %`])));
+  const rf = profiles.find((x) => x.key === 'rf');
+  if (rf) {
+    const { sum } = rf;
+    const per = rf.prof.profile.joinLeave.serversCpuPerPairUs;
+    const est = (pc) => (per && pc != null ? ` ≈ ${us((pc / 100) * per)}` : '');
+    const [disp, idx, bp, write, locks, io, kestrel] = ['SignalR hub dispatch', 'RoomFacade index', 'RoomFacade backplane', 'StackExchange.Redis: writing', 'Contended locks', 'Socket I/O', 'Kestrel'].map((x) => pick(sum, x));
+    out.push(`**RoomFacade's backplane, the same question** (of ${us(per)} per join+leave): the hub dispatch with the hub method ${n1(disp)} %${est(disp)}; the index's one script call ${n1(idx)} %${est(idx)} and the backplane's local group change ${n1(bp)} %${est(bp)} (partly inside the dispatch, partly in continuations after Redis answers); StackExchange.Redis writing ${n1(write)} %; contended locks ${n1(locks)} %, taken in ${lockers(sum)}; socket I/O ${n1(io)} %; Kestrel and the WebSocket transport ${n1(kestrel)} %.`);
+    out.push('');
+  }
+  for (const { key, sum } of profiles) {
+    const seen = new Set();
+    const incl = sum.inclusive.filter((f) => !skip.test(f.frame)).map((f) => ({ ...f, short: shortFrame(f.frame) }))
+      .filter((f) => (seen.has(f.short) ? false : seen.add(f.short))).slice(0, 12);
+    out.push(table([`\`${key}\`: top frames (inclusive; dispatch plumbing left out)`, '%'], incl.map((f) => [`\`${f.short}\``, `${n1(f.percent)} %`])));
+    out.push('');
+    out.push(table([`\`${key}\`: top frames (self: innermost managed frame, native callees included)`, '%'], sum.self.slice(0, 8).map((f) => [`\`${shortFrame(f.frame)}\``, `${n1(f.percent)} %`])));
+    out.push('');
+  }
   return out;
 }
 
-// Which side bounds a throughput: the client (the one Node process near one core), the machine (2 cores), or neither
-// (latency: each client waits for its answer before the next call).
+// Which side bounds a throughput: the client (the one Node process near one core), the machine (2 cores, by the system
+// itself or shared with other tenants), or neither (latency: each client waits for its answer before the next call).
 function boundBy(serverCores, clientCores, machineCores) {
   if (serverCores == null || clientCores == null) return 'n/a';
-  const ours = `servers + Redis ${n2(serverCores)}, client ${n2(clientCores)} cores`;
-  if (clientCores >= 0.85) return `the client (the driver at ${n2(clientCores)} of its one thread's core; ${ours})`;
-  if (serverCores + clientCores >= 1.7) return `the machine's 2 cores, taken by the system itself (${ours})`;
-  if (machineCores != null && machineCores >= 1.7) return `the machine's 2 cores, shared (${ours}; the machine ${n2(machineCores)} busy: other tenants took the rest)`;
-  return `neither CPU (${ours}, machine ${n2(machineCores)}): the round trips each client waits for`;
+  if (clientCores >= 0.85) return '**client** (the driver near its one thread\'s core)';
+  if (serverCores + clientCores >= 1.7) return '**machine**, taken by the system under test';
+  if (machineCores != null && machineCores >= 1.7) return '**machine**, shared: other tenants took the rest';
+  return 'neither CPU: the round trips each client waits for';
 }
 
 function bounds(sys, fig, has, o) {
   const L = [];
-  const line = (k, pth, what) => {
-    if (!has(k)) return null;
-    return `${k}: ${boundBy(fig(k, `${pth}.serverCores`), fig(k, `${pth}.clientCores`), fig(k, `${pth}.machineCores`))}`;
-  };
-  const each = (pth) => Object.keys(sys).map((k) => line(k, pth)).filter(Boolean).join('; ');
-  L.push(`- **Join+leave (fresh rooms).** ${each('joinLeaveFresh')}. With ${o.jlClients} clients each waiting for its answer, a system that needs more Redis round trips per join (stock: the group SUBSCRIBE behind one lock per server, then the index script) is bounded by latency before CPU; compare the server CPU per join+leave, which the machine's other tenants disturb far less than ops/s.`);
-  L.push(`- **Join+leave (pooled).** ${each('joinLeavePooled')}.`);
-  L.push(`- **Broadcast.** ${each('broadcast')}. The window (${o.window} messages in flight per sender) keeps every system saturated without unbounded queues; the SignalR JS client parses JSON hub frames and the socket.io-client its packets, in one Node thread for ${n0(o.clients)} clients, so when the driver nears one core the delivered rate says more about the clients than about the servers: read server CPU per delivered message then.`);
-  L.push(`- **Connect storm.** ${each('storm')}. A SignalR connect is a negotiate POST plus a WebSocket upgrade; a Socket.IO connect is a WebSocket upgrade plus the Engine.IO and Socket.IO handshakes.`);
-  L.push('- **clients(room).** A single caller, one call at a time: latency of the chain client → server → Redis (RoomFacade: the index) or → the other node through Redis (Socket.IO `fetchSockets`) → back; nothing is CPU-bound.');
-  L.push('- **The machine.** 2 cores shared with other tenants (see the load average above): absolute numbers move run to run; the per-round ratio spread in the targets table shows by how much. Every figure was taken with the other systems idle (alternating in time).');
+  const rows = [];
+  for (const [label, pth] of [['join+leave, fresh', 'joinLeaveFresh'], ['join+leave, pooled', 'joinLeavePooled'], ['broadcast', 'broadcast'], ['connect storm', 'storm']]) {
+    for (const k of Object.keys(sys)) {
+      const sc = fig(k, `${pth}.serverCores`);
+      if (sc == null) continue;
+      const cc = fig(k, `${pth}.clientCores`);
+      const mc = fig(k, `${pth}.machineCores`);
+      rows.push([label, k, n2(sc), n2(cc), mc == null ? 'n/a' : n2(mc), boundBy(sc, cc, mc)]);
+    }
+  }
+  L.push('Cores busy during each measured window (medians of rounds): the system\'s servers + Redis, the driver (all clients, one Node thread plus its GC), and the whole machine (`/proc/stat`, every process, other tenants included); the bound follows from them.');
+  L.push('');
+  L.push(table(['Workload', 'System', 'Servers + Redis', 'Client (driver)', 'Machine', 'Bound'], rows));
+  L.push('');
+  L.push(`- **Join+leave.** ${o.jlClients} clients each wait for the answer before the next call, so ops/s is latency × concurrency until a CPU fills: a system that makes more Redis round trips per join (stock: the group SUBSCRIBE behind its lock, then the index script) is slower before it is busier. Server CPU per join+leave is the figure other tenants disturb least; read the ratios of that row first.`);
+  L.push(`- **Broadcast.** The window (${o.window} messages in flight per sender) keeps every system saturated without unbounded queues. All ${n0(o.clients)} clients parse their frames in the driver's one thread (SignalR JSON hub messages or Socket.IO packets): where the driver nears one core the delivered rate says more about the clients than about the servers, and server CPU per delivered message is the figure to compare.`);
+  L.push('- **Connect storm.** A SignalR connect is a negotiate POST plus a WebSocket upgrade and the handshake message; a Socket.IO connect is a WebSocket upgrade plus the Engine.IO and Socket.IO handshakes (server CPU per connect in the table above). RSS per connection includes what the runtime keeps after the burst (server GC heaps, pools); the GC heap column (a full collection first) is the live memory.');
+  L.push('- **clients(room).** One caller, one call at a time: the latency of client → server → Redis (RoomFacade: the index, one round trip) or → every other node through Redis and back (Socket.IO `fetchSockets`) → client; no CPU bound.');
+  L.push('- **The machine.** 2 cores shared with other tenants (load average above): absolute numbers move from run to run, and the per-round ratio spread in the targets table shows by how much. The systems alternate, so each ratio compares windows a few tens of seconds apart.');
   return L;
 }
 
