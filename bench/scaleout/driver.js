@@ -14,7 +14,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { SYSTEMS, Processes, startSystem } = require('./systems');
 const { connectMany, closeMany } = require('./clients');
-const { countCommands, joinLeave, population, clientsQuery, broadcast, connectStorm } = require('./workloads');
+const { countCommands, localRoomPublishes, joinLeave, population, clientsQuery, broadcast, connectStorm } = require('./workloads');
 
 function arg(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -75,6 +75,10 @@ async function runRound(system, round) {
   // Population: clients(room) latency, then broadcast.
   const pop = await connectMany(system, opts.clients, opts.connectConcurrency);
   const { perRoom, roomOf } = await population(system, pop, opts.rooms);
+  if (round === 0 && system.redis) {
+    out.localRoom = await localRoomPublishes(system, pop);
+    log(`${system.key} r${round}: a room with all members on one server: ${out.localRoom.publishes} PUBLISH for ${out.localRoom.messages} messages`);
+  }
   out.clientsQuery = await clientsQuery(pop, { rooms: opts.rooms, perRoom, queries: opts.queries, seconds: 20 });
   out.broadcast = await broadcast(system, pop, {
     rooms: opts.rooms, perRoom, roomOf, window: opts.window, warmupSeconds: opts.warmupSeconds, seconds: opts.durationSeconds,

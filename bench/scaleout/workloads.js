@@ -85,6 +85,35 @@ async function population(system, clients, rooms) {
   return { perRoom, roomOf };
 }
 
+/**
+ * PUBLISH for a room whose members are all on one server: 10 clients of the first server join a room of their own,
+ * one of them sends `count` EmitToRoom messages one after the other (each awaited back); INFO commandstats delta.
+ */
+async function localRoomPublishes(system, clients, { count = 20 } = {}) {
+  if (!system.redis) return null;
+  const servers = system.urls().length;
+  const members = clients.filter((_, i) => i % servers === 0).slice(0, 10);
+  const room = 'local-only';
+  await Promise.all(members.map((c) => c.call('Subscribe', room)));
+  const sender = members[0];
+  const before = await system.commandCalls();
+  for (let i = 0; i < count; i++) {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { sender.off('message'); reject(new Error('a local-only room message did not come back within 10 s')); }, 10000);
+      sender.on('message', (m) => {
+        if (m.room !== room) return;
+        clearTimeout(timer);
+        sender.off('message');
+        resolve();
+      });
+      sender.send('EmitToRoom', room, `0 ${now()}`);
+    });
+  }
+  const calls = commandDelta(before, await system.commandCalls());
+  await Promise.all(members.map((c) => c.call('Unsubscribe', room)));
+  return { messages: count, members: members.length, publishes: sumOf(calls, ['publish', 'spublish']), publishesPerMessage: sumOf(calls, ['publish', 'spublish']) / count, commands: calls };
+}
+
 /** clients(room): one client of the first server asks GetClients for rooms with members on every server. */
 async function clientsQuery(clients, { rooms, perRoom, queries, seconds }) {
   const samples = [];
@@ -277,4 +306,4 @@ async function countCommands(system, clients, { mode, pairsPerClient, poolRooms,
   };
 }
 
-module.exports = { countCommands, joinLeave, population, clientsQuery, broadcast, connectStorm, stats };
+module.exports = { countCommands, localRoomPublishes, joinLeave, population, clientsQuery, broadcast, connectStorm, stats };
