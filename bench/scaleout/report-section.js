@@ -162,6 +162,8 @@ function section(dir, machine) {
       })));
 
   if (profiles.length) p(...profileSection(profiles));
+  p('### What the figures say');
+  p(...reading(fig, has, rounds));
   p('### What bounds the figures');
   p(...bounds(sys, fig, has, o));
   return L.join('\n').replace(/\n{3,}/g, '\n\n');
@@ -252,6 +254,31 @@ function bounds(sys, fig, has, o) {
   L.push('- **Connect storm.** A SignalR connect is a negotiate POST plus a WebSocket upgrade and the handshake message; a Socket.IO connect is a WebSocket upgrade plus the Engine.IO and Socket.IO handshakes (server CPU per connect in the table above). RSS per connection includes what the runtime keeps after the burst (server GC heaps, pools); the GC heap column (a full collection first) is the live memory.');
   L.push('- **clients(room).** One caller, one call at a time: the latency of client → server → Redis (RoomFacade: the index, one round trip) or → every other node through Redis and back (Socket.IO `fetchSockets`) → client; no CPU bound.');
   L.push('- **The machine.** 2 cores shared with other tenants (load average above): absolute numbers move from run to run, and the per-round ratio spread in the targets table shows by how much. The systems alternate, so each ratio compares windows a few tens of seconds apart.');
+  return L;
+}
+
+// Decompositions computed from this run's figures, to read the misses by: where the CPU of a join+leave or a message
+// goes (the servers' own work against Redis's), and what the same call costs without Redis on one server.
+function reading(fig, has, rounds) {
+  const L = [];
+  const f = (k, pth) => (has(k) ? fig(k, pth) : null);
+  const x = (a, b) => (a != null && b ? ratio(a / b) : 'n/a');
+  if (has('rf') && has('sio')) {
+    const rfS = f('rf', 'joinLeaveFresh.serversCpuPerPairUs');
+    const rfR = f('rf', 'joinLeaveFresh.redisCpuPerPairUs');
+    const sioS = f('sio', 'joinLeaveFresh.serversCpuPerPairUs');
+    const one = has('rf-sio1') && has('sio1') ? ` Without Redis, on one server, the same join+leave over Socket.IO costs the .NET server ${us(f('rf-sio1', 'joinLeaveFresh.serversCpuPerPairUs'))} against Node's ${us(f('sio1', 'joinLeaveFresh.serversCpuPerPairUs'))} (${x(f('rf-sio1', 'joinLeaveFresh.serversCpuPerPairUs'), f('sio1', 'joinLeaveFresh.serversCpuPerPairUs'))}): that much of the gap is the per-call cost of the .NET path (Kestrel, the hub dispatch, RoomFacade's join) before any scale-out.` : '';
+    L.push(`- **Join+leave CPU.** RoomFacade's backplane: ${us(rfS)} in the two server processes + ${us(rfR)} in Redis per join+leave (one EVALSHA per join or leave, ${n2(rounds('rf')[0]?.commandCount?.fresh?.inScriptsPerOp)} commands inside it). Socket.IO: ${us(sioS)} in the nodes and ${us(f('sio', 'joinLeaveFresh.redisCpuPerPairUs'))} in Redis — its redis-adapter keeps room membership in each node's memory and sends Redis nothing on a join, so it has no shared index to write (and its \`fetchSockets\` asks every node instead).${one} The stock backplane: ${us(f('stock', 'joinLeaveFresh.serversCpuPerPairUs'))} + ${us(f('stock', 'joinLeaveFresh.redisCpuPerPairUs'))} (SUBSCRIBE or UNSUBSCRIBE plus the index script per join or leave).`);
+    const m = (k) => f(k, 'broadcast.serverCpuPerMessageUs');
+    const one2 = has('rf-sio1') && has('sio1') ? ` On one server without Redis, through the Socket.IO endpoint: ${us(m('rf-sio1'))} against Node's ${us(m('sio1'))} (${x(m('rf-sio1'), m('sio1'))}).` : '';
+    L.push(`- **Broadcast CPU.** Server CPU per delivered message: RoomFacade's backplane ${us(m('rf'))}, stock ${us(m('stock'))}, Socket.IO ${us(m('sio'))} (${x(m('rf'), m('sio'))} of Socket.IO's; target ≤ 0.67×).${one2} Every room here has members on both servers, so every message costs one PUBLISH and one delivery path per server in all three systems; what differs is the per-delivery work of each server.`);
+    L.push(`- **clients(room).** p50 ${ms(f('rf', 'clientsQuery.latency.p50Ms'))} (RoomFacade's backplane), ${ms(f('stock', 'clientsQuery.latency.p50Ms'))} (stock), ${ms(f('sio', 'clientsQuery.latency.p50Ms'))} (Socket.IO \`fetchSockets\`), ${ms(f('rf-sio1', 'clientsQuery.latency.p50Ms'))} / ${ms(f('sio1', 'clientsQuery.latency.p50Ms'))} on one server without Redis (the floor: one client round trip). The gap to the 0.35× target is what a loopback Redis round trip plus the hub call costs next to Socket.IO's ask-the-other-node round trip, which is itself short on one machine.`);
+  }
+  if (has('rf-sio1') && has('sio1')) {
+    const rss = (k) => f(k, 'storm.rssPerConnectionBytes');
+    const heap = (k) => f(k, 'storm.heapPerConnectionBytes');
+    L.push(`- **Memory per Socket.IO connection (issue 12).** RSS ${kb(rss('rf-sio1'))} (RoomFacade's endpoint) against ${kb(rss('sio1'))} (Node)${heap('rf-sio1') != null ? `; live GC heap ${kb(heap('rf-sio1'))} against ${kb(heap('sio1'))}` : ''}. A Socket.IO connection to RoomFacade is an Engine.IO session plus a SignalR connection of the hub (its pipes, buffers and connection context), with ASP.NET Core's server GC behind the RSS.`);
+  }
   return L;
 }
 
