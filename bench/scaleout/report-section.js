@@ -277,7 +277,9 @@ function reading(fig, has, rounds) {
   if (has('rf-sio1') && has('sio1')) {
     const rss = (k) => f(k, 'storm.rssPerConnectionBytes');
     const heap = (k) => f(k, 'storm.heapPerConnectionBytes');
-    L.push(`- **Memory per Socket.IO connection (issue 12).** RSS ${kb(rss('rf-sio1'))} (RoomFacade's endpoint) against ${kb(rss('sio1'))} (Node)${heap('rf-sio1') != null ? `; live GC heap ${kb(heap('rf-sio1'))} against ${kb(heap('sio1'))}` : ''}. A Socket.IO connection to RoomFacade is an Engine.IO session plus a SignalR connection of the hub (its pipes, buffers and connection context), with ASP.NET Core's server GC behind the RSS.`);
+    const types = rounds('rf-sio1').map((r) => r.storm?.heapTypesPerConnection).find(Boolean);
+    const typeText = types ? ` The types that grew most per connection (\`dotnet-gcdump report\`, first storm): ${types.slice(0, 6).map((t) => `\`${t.type.length > 70 ? `${t.type.slice(0, 70)}…` : t.type}\` ${n0(t.bytes)} B (${n2(t.objects)} objects)`).join(', ')}.` : '';
+    L.push(`- **Memory per Socket.IO connection (issue 12).** RSS ${kb(rss('rf-sio1'))} (RoomFacade's endpoint) against ${kb(rss('sio1'))} (Node)${heap('rf-sio1') != null ? `; live GC heap ${kb(heap('rf-sio1'))} against ${kb(heap('sio1'))}` : ''}. A Socket.IO connection to RoomFacade is an Engine.IO session plus a SignalR connection of the hub (its pipes, buffers and connection context), with ASP.NET Core's server GC behind the RSS.${typeText}`);
   }
   return L;
 }

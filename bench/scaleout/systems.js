@@ -187,6 +187,7 @@ function run(command, args, ms) {
   });
 }
 
+// Live heap after a full GC, and bytes per type (the report's rows are size × count per type and size class).
 async function gcdumpHeap(tool, pid) {
   if (!tool) return null;
   const file = path.join(os.tmpdir(), `rf-scaleout-${pid}-${Date.now()}.gcdump`);
@@ -195,7 +196,17 @@ async function gcdumpHeap(tool, pid) {
     if (collected.code !== 0) return null;
     const report = await run(tool, ['report', file], 60000);
     const m = /([\d,]+)\s+GC Heap bytes/.exec(report.output);
-    return m ? Number(m[1].replace(/,/g, '')) : null;
+    if (!m) return null;
+    const types = {};
+    for (const line of report.output.split('\n')) {
+      const row = /^\s*([\d,]+)\s+([\d,]+)\s+(.+?)\s+\[/.exec(line);
+      if (!row) continue;
+      const type = row[3].replace(/ \(Bytes > \d+K\)$/, '');
+      const t = (types[type] ??= { bytes: 0, count: 0 });
+      t.bytes += Number(row[1].replace(/,/g, '')) * Number(row[2].replace(/,/g, ''));
+      t.count += Number(row[2].replace(/,/g, ''));
+    }
+    return { bytes: Number(m[1].replace(/,/g, '')), types };
   } finally {
     fs.rmSync(file, { force: true });
   }
@@ -257,12 +268,18 @@ class System {
    */
   async heapBytes(gcdumpTool) {
     let total = 0;
+    const types = {};
     for (const s of this.servers) {
-      const bytes = this.def.kind === 'dotnet' ? await gcdumpHeap(gcdumpTool, s.pid) : await nodeHeap(s.child);
-      if (bytes == null) return null;
-      total += bytes;
+      const heap = this.def.kind === 'dotnet' ? await gcdumpHeap(gcdumpTool, s.pid) : { bytes: await nodeHeap(s.child), types: null };
+      if (heap?.bytes == null) return null;
+      total += heap.bytes;
+      for (const [k, v] of Object.entries(heap.types || {})) {
+        const t = (types[k] ??= { bytes: 0, count: 0 });
+        t.bytes += v.bytes;
+        t.count += v.count;
+      }
     }
-    return total;
+    return { bytes: total, types: Object.keys(types).length ? types : null };
   }
 
   /** Calls per command so far (INFO commandstats), without the probe's own INFO calls; {} without Redis. */

@@ -262,7 +262,8 @@ async function connectStorm(system, { n, concurrency, seconds, heap }) {
     redisCommandsPerConnect: d.redisCommands / Math.max(1, clients.length),
     listed, listError,
     rssPerConnectionBytes: (rssAfter - rssBefore) / Math.max(1, clients.length),
-    heapPerConnectionBytes: heapBefore != null && heapAfter != null ? (heapAfter - heapBefore) / Math.max(1, clients.length) : null,
+    heapPerConnectionBytes: heapBefore && heapAfter ? (heapAfter.bytes - heapBefore.bytes) / Math.max(1, clients.length) : null,
+    heapTypesPerConnection: heapBefore?.types && heapAfter?.types ? topTypes(heapBefore.types, heapAfter.types, clients.length) : null,
     commands: d.calls,
     openClients: clients,
   };
@@ -304,6 +305,13 @@ async function countCommands(system, clients, { mode, pairsPerClient, poolRooms,
     mode, ops: r.ops, sentPerOp: total(sent) / r.ops, inScriptsPerOp: total(inScripts) / r.ops,
     subscribesPerOp: SUBSCRIBE_COMMANDS.reduce((a, c) => a + (sent[c] || 0), 0) / r.ops, sent, inScripts,
   };
+}
+
+/** The types that grew most over the storm, per connection (bytes and objects). */
+function topTypes(before, after, n, top = 8) {
+  return Object.entries(after)
+    .map(([type, v]) => ({ type, bytes: (v.bytes - (before[type]?.bytes || 0)) / n, objects: (v.count - (before[type]?.count || 0)) / n }))
+    .sort((a, b) => b.bytes - a.bytes).slice(0, top);
 }
 
 module.exports = { countCommands, localRoomPublishes, joinLeave, population, clientsQuery, broadcast, connectStorm, stats };
