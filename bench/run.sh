@@ -7,11 +7,11 @@
 #   4. bench/scaleout               issues 11 and 12: the ChatRooms example as two server processes (RoomFacade's
 #                                   backplane, SignalR's stock one) and its Socket.IO endpoint, vs Socket.IO 4.8, driven
 #                                   by the official JS clients; plus dotnet-trace profiles of join+leave on both backplanes
-# Everything talks to 127.0.0.1 only; every load loop is bounded in count and time (about 25 minutes in all).
+# Everything talks to 127.0.0.1 only; every load loop is bounded in count and time (about 30 minutes in all).
 #
 # Usage: bench/run.sh [--quick] [--only scaleout]
 #   --quick          small and short (smoke test): results go to the output folder only, docs/benchmarks.md is left alone.
-#   --only scaleout  part 4 alone (about 12 minutes): its section of docs/benchmarks.md is replaced, the rest kept.
+#   --only scaleout  part 4 alone (about 17 minutes): its section of docs/benchmarks.md is replaced, the rest kept.
 # Environment: BENCH_OUT=DIR keeps the raw results there (default: artifacts/bench/<timestamp>, git-ignored).
 set -euo pipefail
 cd "$(dirname "$0")/.."
