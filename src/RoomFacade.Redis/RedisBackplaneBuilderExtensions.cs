@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RoomFacade;
 using RoomFacade.Redis;
 using RoomFacade.Redis.Backplane;
+using RoomFacade.Redis.Servers;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -39,6 +40,7 @@ public static class RedisBackplaneBuilderExtensions
         options.Validate(o => o.MaxPendingWritesPerConnection is >= 1 and <= 1_000_000, "RedisBackplaneOptions.MaxPendingWritesPerConnection must be between 1 and 1,000,000.");
         services.TryAddSingleton<BackplaneMetrics>();
         services.TryAddSingleton<BackplaneRouter>();
+        services.TryAddSingleton<IServerSetObserver>(sp => sp.GetRequiredService<BackplaneRouter>());
         services.RemoveAll(typeof(HubLifetimeManager<>));
         services.AddSingleton(typeof(HubLifetimeManager<>), typeof(RoomFacadeHubLifetimeManager<>));
         return builder;

@@ -26,9 +26,23 @@ public sealed class SocketIOOptions
     public int MaxPayload { get; set; } = 1_000_000;
 
     /// <summary>
+    /// The most Engine.IO packets waiting to be sent to one client (default 10,000; a binary attachment is a packet).
+    /// A client that stops reading (no polling request, a WebSocket whose TCP window stays full) reaches it; its session is
+    /// then closed at once, with a warning in the log and the <c>roomfacade.socketio.slow_client_closes</c> counter, and
+    /// its sockets leave their rooms. Nothing is dropped silently and other clients are not held up.
+    /// </summary>
+    public int MaxBufferedPackets { get; set; } = 10_000;
+
+    /// <summary>
     /// Origins allowed to connect from a browser (CORS for polling, the <c>Origin</c> header for WebSocket), such as
     /// <c>https://app.example.com</c>; <c>"*"</c> allows any origin. Empty (the default): no CORS headers are sent and
     /// the <c>Origin</c> header is not checked, as in the reference server with <c>cors</c> unset.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>
+    /// The affinity cookie set on each handshake response, holding the session id (Engine.IO's <c>cookie</c> option);
+    /// <see langword="null"/> (the default): no cookie. Set it when a load balancer routes polling clients by cookie.
+    /// </summary>
+    public SocketIOCookieOptions? Cookie { get; set; }
 }

@@ -33,10 +33,18 @@ public static class SocketIORoomFacadeBuilderExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SocketIOOptions>, SocketIOOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<EngineMetrics>();
         services.TryAddSingleton<EngineIOServer>();
         services.TryAddSingleton<NamespaceResolver>();
         services.TryAddSingleton<SocketIOEndpoint>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, SocketIOHubProtocol>());
+        if (!services.Any(d => d.ServiceType == typeof(SocketIOConnectFilter)))
+        {
+            services.AddSingleton<SocketIOConnectFilter>();
+            services.Configure<HubOptions>(o => o.AddFilter<SocketIOConnectFilter>());
+        }
+
         services.PostConfigure<HubOptions>(o =>
         {
             if (o.SupportedProtocols is { } protocols && !protocols.Contains(SocketIOHubProtocol.ProtocolName))

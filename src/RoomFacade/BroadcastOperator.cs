@@ -132,7 +132,8 @@ public sealed class BroadcastOperator : RoomEmitter
 
     /// <summary>
     /// How many sockets this operator targets (<c>io.in(room)</c>'s size: <c>numUsers</c>). One room (or the whole
-    /// namespace) with no exclusions is one count in the index (Redis: one <c>SCARD</c>); other shapes count the ids.
+    /// namespace) with no exclusions is one count in the index (Redis: one round trip, the own-id room included); other
+    /// shapes count the ids.
     /// </summary>
     /// <param name="cancellationToken">Cancels the query.</param>
     public async Task<long> CountAsync(CancellationToken cancellationToken = default)
@@ -143,10 +144,7 @@ public sealed class BroadcastOperator : RoomEmitter
         }
 
         var room = _rooms.IsEmpty ? string.Empty : _rooms[0];
-        var count = await _manager.Store.CountAsync(_namespace.Name, room, cancellationToken).ConfigureAwait(false);
-        return count == 0 && room.Length > 0 && await _manager.IsOwnIdRoomAsync(_namespace.Name, room, cancellationToken).ConfigureAwait(false)
-            ? 1
-            : count;
+        return await _manager.CountRoomMembersV4Async(_namespace.Name, room, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Lists handles on the sockets this operator targets (cheaper than <see cref="FetchSocketsAsync"/>: ids only).</summary>

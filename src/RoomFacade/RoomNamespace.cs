@@ -81,7 +81,7 @@ public sealed class RoomNamespace : RoomEmitter
 
     /// <summary>
     /// How many sockets are in <paramref name="room"/> (<c>io.of(ns).adapter.rooms.get(room)?.size</c>); with no room,
-    /// every socket of the namespace (<c>io.of(ns).sockets.size</c>). One count in the index (Redis: one <c>SCARD</c>).
+    /// every socket of the namespace (<c>io.of(ns).sockets.size</c>). One count in the index (Redis: one round trip).
     /// </summary>
     /// <param name="room">The room name, or a connection id (its own-id room: 1); <c>""</c> for the whole namespace.</param>
     /// <param name="cancellationToken">Cancels the query.</param>

@@ -49,4 +49,132 @@ public sealed class RedisQueryCostTests(RedisServerFixture redis) : IClassFixtur
         var fetched = await cluster[1].Rooms.Sockets.In("lobby").FetchSocketsAsync().DefaultTimeout();
         Assert.Equal("alice", fetched.Single(s => s.Id == a.Id).GetData<Dictionary<string, string>>()!["name"]);
     }
+
+    [Fact]
+    public async Task Clients_and_count_of_a_room_are_one_script_each_own_id_check_included()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(redis.Server, 2);
+        await using var admin = await redis.Server.ConnectAsync();
+        await using var a = await TestChatClient.ConnectAsync(cluster[0].BaseUrl);
+        await using var b = await TestChatClient.ConnectAsync(cluster[1].BaseUrl);
+        await a.InvokeAsync("Subscribe", "lobby");
+        await b.InvokeAsync("Subscribe", "lobby");
+        await a.InvokeAsync("Subscribe", b.Id); // a room named like b's id: b's own-id room, with a in it too
+        var asker = cluster[1].Rooms.Sockets;
+        string[] both = [.. new[] { a.Id, b.Id }.Order(StringComparer.Ordinal)];
+        const int Rounds = 5;
+
+        var before = await StatsAsync(admin);
+        for (var i = 0; i < Rounds; i++)
+        {
+            Assert.Equal(both, (await asker.ClientsAsync("lobby").DefaultTimeout()).Select(s => s.Id).Order(StringComparer.Ordinal));
+            Assert.Equal([a.Id], (await asker.ClientsAsync(a.Id).DefaultTimeout()).Select(s => s.Id)); // a lives on the other server
+            Assert.Equal(both, (await asker.ClientsAsync(b.Id).DefaultTimeout()).Select(s => s.Id).Order(StringComparer.Ordinal));
+            Assert.Empty(await asker.ClientsAsync("nobody").DefaultTimeout());
+        }
+
+        // Each query is one script (SMEMBERS or SCARD with the own-id check inside it): no separate look-up of the name
+        // in the connection hash (HGET), no second round trip. (EXISTS is not counted: the heartbeats also call it.)
+        const int Queries = 4 * Rounds;
+        var afterClients = await StatsAsync(admin);
+        AssertOneScriptPerQuery(before, afterClients, Queries, "smembers");
+
+        for (var i = 0; i < Rounds; i++)
+        {
+            Assert.Equal(2, await asker.CountAsync("lobby").DefaultTimeout());
+            Assert.Equal(1, await asker.CountAsync(a.Id).DefaultTimeout());
+            Assert.Equal(2, await asker.CountAsync(b.Id).DefaultTimeout()); // b and a, as clients(b.Id) lists them
+            Assert.Equal(0, await asker.CountAsync("nobody").DefaultTimeout());
+        }
+
+        AssertOneScriptPerQuery(afterClients, await StatsAsync(admin), Queries, "scard");
+    }
+
+    [Fact]
+    public async Task A_connections_own_rooms_are_answered_by_its_server_without_Redis_and_read_from_Redis_elsewhere()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(redis.Server, 2);
+        await using var admin = await redis.Server.ConnectAsync();
+        await using var a = await TestChatClient.ConnectAsync(cluster[0].BaseUrl);
+        await a.InvokeAsync("Subscribe", "lobby");
+        string[] expected = [.. new[] { a.Id, "lobby" }.Order(StringComparer.Ordinal)];
+
+        var before = await StatsAsync(admin);
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(expected, (await a.InvokeAsync<string[]>("GetMyRooms")).Order(StringComparer.Ordinal));
+        }
+
+        var afterOwn = await StatsAsync(admin);
+        Assert.Equal(0, Delta(before, afterOwn, "smembers"));
+
+        // Another server has no truth for a: one pointer look-up, then its room set.
+        var elsewhere = await cluster[1].Rooms.GetSocketAsync(a.Id).DefaultTimeout();
+        Assert.Equal(expected, (await elsewhere.GetRoomsAsync().DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal(1, Delta(afterOwn, await StatsAsync(admin), "smembers"));
+
+        // The truth follows leaves: the next answer no longer lists the room.
+        await a.InvokeAsync("Unsubscribe", "lobby");
+        Assert.Equal([a.Id], await a.InvokeAsync<string[]>("GetMyRooms"));
+    }
+
+    [Fact]
+    public async Task Reading_another_servers_connection_sends_its_pointer_look_up_and_the_read_in_one_round_trip()
+    {
+        var prefix = "q" + Guid.NewGuid().ToString("N")[..10];
+        await using var shared = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var holder = RedisIndexNode.Create(redis.Server.ConnectionString, prefix);
+        await using var asker = RedisIndexNode.Create(null, prefix, shared: shared);
+        await holder.Store.AddConnectionAsync("", "theirs").DefaultTimeout();
+        await holder.Store.AddToRoomAsync("theirs", "lobby").DefaultTimeout();
+        await holder.Store.SetConnectionAttributeAsync("theirs", "name", "alice").DefaultTimeout();
+        await asker.Store.AddConnectionAsync("", "mine").DefaultTimeout(); // the asker serves namespace "" too
+        Assert.Null(await asker.Store.GetNamespaceAsync("nobody").DefaultTimeout());
+
+        // Redis holds every command for a while: a read issued only after the pointer's answer would be created after
+        // the pause; one sent together with the look-up is created before it.
+        var session = new StackExchange.Redis.Profiling.ProfilingSession();
+        shared.RegisterProfiler(() => session);
+        var db = admin.GetDatabase();
+        await db.ExecuteAsync("CLIENT", "PAUSE", "300", "ALL").DefaultTimeout();
+        var rooms = asker.Store.GetRoomsOfConnectionAsync("theirs");
+        var attributes = asker.Store.GetConnectionAttributesAsync("theirs");
+        var ns = asker.Store.GetNamespaceAsync("theirs");
+        var membership = asker.Store.GetMembershipAsync("theirs", "lobby");
+        Assert.Equal(["", "lobby"], (await rooms.DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal("alice", (await attributes.DefaultTimeout())["name"]);
+        Assert.Equal("", await ns.DefaultTimeout());
+        Assert.Equal(new Stores.RoomMembership("", true), await membership.DefaultTimeout());
+
+        var commands = session.FinishProfiling().ToArray();
+        var firstAnswer = commands.Where(c => c.Command == "HGET").Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
+        foreach (var read in new[] { "SMEMBERS", "HGETALL", "EXISTS", "SISMEMBER" })
+        {
+            Assert.True(commands.Where(c => c.Command == read).All(c => c.CommandCreated < firstAnswer), read + " waited for the pointer look-up");
+        }
+    }
+
+    private static void AssertOneScriptPerQuery(Dictionary<string, long> before, Dictionary<string, long> after, int queries, string read)
+    {
+        Assert.Equal(0, Delta(before, after, "hget"));
+        Assert.Equal(queries, Delta(before, after, read));
+        Assert.True(Delta(before, after, "evalsha") + Delta(before, after, "eval") >= queries);
+    }
+
+    private static async Task<Dictionary<string, long>> StatsAsync(IConnectionMultiplexer admin)
+    {
+        var info = await admin.GetServer(admin.GetEndPoints()[0]).InfoRawAsync("commandstats").DefaultTimeout() ?? "";
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in info.Split('\n').Where(l => l.StartsWith("cmdstat_", StringComparison.Ordinal)))
+        {
+            var name = line["cmdstat_".Length..line.IndexOf(':', StringComparison.Ordinal)];
+            stats[name] = long.Parse(line.Split("calls=")[1].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        return stats;
+    }
+
+    private static long Delta(Dictionary<string, long> before, Dictionary<string, long> after, string command)
+        => after.GetValueOrDefault(command) - before.GetValueOrDefault(command);
 }

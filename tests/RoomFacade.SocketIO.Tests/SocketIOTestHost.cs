@@ -8,7 +8,9 @@ namespace RoomFacade.SocketIO.Tests;
 /// <summary>Starts Kestrel on 127.0.0.1 with the three test hubs as namespaces, SignalR on /hub and Socket.IO on /socket.io.</summary>
 public static class SocketIOTestHost
 {
-    public static Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null) => TestServer.StartAsync(args =>
+    /// <param name="configure">Socket.IO options.</param>
+    /// <param name="url">The address to listen on (a free port when <see langword="null"/>), to restart a server on the same port.</param>
+    public static Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null, string? url = null) => TestServer.StartAsync(args =>
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddSignalR();
@@ -18,10 +20,19 @@ public static class SocketIOTestHost
             .AddNamespace<OtherHub>("/other")
             .AddNamespace<SecretHub>("/secret")
             .AddNamespace<FailingHub>("/failing")
+            .AddNamespace<RefusingHub>("/refusing")
+            .AddNamespace<VipHub>("/vip")
+            .AddJoinAuthorizer(HasVipPass)
             .AddSocketIO(configure);
         var app = builder.Build();
         app.MapHub<MainHub>("/hub");
         app.MapSocketIO("/socket.io");
         return app;
-    });
+    }, url is null ? [] : ["--urls", url]);
+
+    /// <summary>The join authorizer: the room "vip" needs <c>auth: { pass: "gold" }</c> in the Socket.IO CONNECT.</summary>
+    private static bool HasVipPass(RoomJoinContext context)
+        => context.Room != "vip"
+            || (context.Features?.Get<ISocketIOFeature>()?.Auth is { ValueKind: System.Text.Json.JsonValueKind.Object } auth
+                && auth.TryGetProperty("pass", out var pass) && pass.ValueKind == System.Text.Json.JsonValueKind.String && pass.GetString() == "gold");
 }

@@ -59,3 +59,27 @@ public sealed class FailingHub : Hub
 {
     public override Task OnConnectedAsync() => throw new InvalidOperationException("index unavailable");
 }
+
+/// <summary>The namespace "/refusing": refuses a CONNECT without the right token, with data, as a Node middleware's <c>next(err)</c>.</summary>
+public sealed class RefusingHub : Hub
+{
+    public override Task OnConnectedAsync()
+    {
+        var auth = Context.Features.Get<ISocketIOFeature>()?.Auth;
+        var token = auth is { ValueKind: System.Text.Json.JsonValueKind.Object } a && a.TryGetProperty("token", out var t) ? t.GetString() : null;
+        if (token != "let-me-in")
+        {
+            throw new SocketIOConnectRefusedException("not authorized", new { reason = "bad token", token });
+        }
+
+        return Clients.Caller.SendAsync("welcome", "in");
+    }
+
+    public string Hello() => "refusing";
+}
+
+/// <summary>The namespace "/vip": joins the room "vip" on connect, which the test host's join authorizer guards with the CONNECT auth.</summary>
+public sealed class VipHub(IRoomManager rooms) : Hub
+{
+    public override Task OnConnectedAsync() => rooms.Socket(this).JoinAsync("vip");
+}

@@ -209,6 +209,40 @@ public abstract class RoomMembershipStoreConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Members_and_count_with_the_own_id_room_include_the_connection_named_like_the_room()
+    {
+        string a = NewId(), b = NewId(), news = NewId();
+        await Store.AddConnectionAsync("", a).DefaultTimeout();
+        await Store.AddConnectionAsync("", b).DefaultTimeout();
+        await Store.AddConnectionAsync("/news", news).DefaultTimeout();
+        await Store.AddToRoomAsync(b, a).DefaultTimeout(); // b joined the room named like a
+        string[] both = [.. new[] { a, b }.Order(StringComparer.Ordinal)];
+
+        Assert.Equal(both, (await Store.GetMembersWithOwnIdRoomAsync("", a).DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal(2, await Store.CountWithOwnIdRoomAsync("", a).DefaultTimeout());
+        Assert.Equal([b], await Store.GetMembersWithOwnIdRoomAsync("", b).DefaultTimeout());
+        Assert.Equal(1, await Store.CountWithOwnIdRoomAsync("", b).DefaultTimeout());
+
+        // A connection of another namespace is not in this namespace's room of that name.
+        Assert.Empty(await Store.GetMembersWithOwnIdRoomAsync("", news).DefaultTimeout());
+        Assert.Equal(0, await Store.CountWithOwnIdRoomAsync("", news).DefaultTimeout());
+        Assert.Equal([news], await Store.GetMembersWithOwnIdRoomAsync("/news", news).DefaultTimeout());
+
+        // Listed once when it also joined the room named like itself; plain rooms and the catch-all are unchanged.
+        await Store.AddToRoomAsync(a, a).DefaultTimeout();
+        Assert.Equal(both, (await Store.GetMembersWithOwnIdRoomAsync("", a).DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal(2, await Store.CountWithOwnIdRoomAsync("", a).DefaultTimeout());
+        Assert.Equal(both, (await Store.GetMembersWithOwnIdRoomAsync("", "").DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Empty(await Store.GetMembersWithOwnIdRoomAsync("", "nowhere").DefaultTimeout());
+        Assert.Equal(0, await Store.CountWithOwnIdRoomAsync("", "nowhere").DefaultTimeout());
+
+        // Once a is gone, its name is a plain room again.
+        await Store.RemoveConnectionAsync(a).DefaultTimeout();
+        Assert.Equal([b], await Store.GetMembersWithOwnIdRoomAsync("", a).DefaultTimeout());
+        Assert.Equal(1, await Store.CountWithOwnIdRoomAsync("", a).DefaultTimeout());
+    }
+
+    [Fact]
     public async Task Connection_details_of_many_connections_come_in_order_with_null_for_unknown_ones()
     {
         string a = NewId(), b = NewId(), gone = NewId();

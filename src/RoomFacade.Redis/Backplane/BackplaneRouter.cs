@@ -13,17 +13,19 @@ namespace RoomFacade.Redis.Backplane;
 /// subscription), their sequence numbers are checked for gaps, and group requests and client results are handed to
 /// the hub they name.
 /// </summary>
-internal sealed partial class BackplaneRouter
+internal sealed partial class BackplaneRouter : IServerSetObserver
 {
     private readonly ConcurrentDictionary<string, IBackplaneHub> _hubs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SenderQueue> _senders = new(StringComparer.Ordinal);
     private readonly ServerChannel _channel;
     private readonly RedisOperationRunner _runner;
     private readonly ILogger<BackplaneRouter> _logger;
+    private readonly TimeProvider _time;
 
-    public BackplaneRouter(ServerChannel channel, RedisOperationRunner runner, RedisKeys keys, BackplaneMetrics metrics, ILogger<BackplaneRouter> logger)
+    public BackplaneRouter(ServerChannel channel, RedisOperationRunner runner, RedisKeys keys, BackplaneMetrics metrics, ILogger<BackplaneRouter> logger, TimeProvider time)
     {
         _channel = channel;
+        _time = time;
         _runner = runner;
         _logger = logger;
         Metrics = metrics;
@@ -49,6 +51,9 @@ internal sealed partial class BackplaneRouter
     /// <summary>Whether Redis is reachable now (remote sends fail fast, without waiting, when it is not).</summary>
     public bool RedisConnected => _runner.Connection.Current is not { } multiplexer || multiplexer.IsConnected;
 
+    /// <summary>How many sending servers this server keeps a receive queue and a sequence for.</summary>
+    public int SenderCount => _senders.Count;
+
     /// <summary>Messages lost between another server and this one, seen as gaps in their sequence numbers.</summary>
     public long Gaps => Metrics.Gaps;
 
@@ -67,17 +72,62 @@ internal sealed partial class BackplaneRouter
         }
 
         Metrics.Received(message.Length);
-        var queue = _senders.GetOrAdd(sender, static (id, router) => router.StartQueue(id), this);
-
-        // The subscription hands messages over one at a time, in order: sequence checks need no lock.
-        if (queue.LastSequence > 0 && sequence > queue.LastSequence + 1)
+        while (true)
         {
-            Metrics.Gap(sequence - queue.LastSequence - 1);
-            LogGap(_logger, sequence - queue.LastSequence - 1, sender);
-        }
+            var queue = _senders.GetOrAdd(sender, static (id, router) => router.StartQueue(id), this);
+            lock (queue)
+            {
+                if (queue.Retired)
+                {
+                    continue; // forgotten a moment ago (its server was gone and silent): start a new queue
+                }
 
-        queue.LastSequence = sequence;
-        queue.Messages.Writer.TryWrite(body);
+                // The subscription hands messages over one at a time, in order: the lock only orders this with
+                // forgetting the queue.
+                if (queue.LastSequence > 0 && sequence > queue.LastSequence + 1)
+                {
+                    Metrics.Gap(sequence - queue.LastSequence - 1);
+                    LogGap(_logger, sequence - queue.LastSequence - 1, sender);
+                }
+
+                queue.LastSequence = sequence;
+                queue.LastMessage = _time.GetTimestamp();
+                Interlocked.Increment(ref queue.Pending);
+                queue.Messages.Writer.TryWrite(body);
+                return;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Forgets the receive queue and sequence of every server that is no longer registered (crashed and swept, or shut
+    /// down) and has sent nothing for <paramref name="silentFor"/>, once its queue is drained. A server that comes back
+    /// gets a new queue; its first message is not counted as a gap.
+    /// </summary>
+    public void OnRegisteredServers(IReadOnlyCollection<string> registered, TimeSpan silentFor)
+    {
+        var live = registered as IReadOnlySet<string> ?? new HashSet<string>(registered, StringComparer.Ordinal);
+        foreach (var (sender, queue) in _senders)
+        {
+            if (live.Contains(sender))
+            {
+                continue;
+            }
+
+            lock (queue)
+            {
+                if (queue.Retired || Volatile.Read(ref queue.Pending) > 0 || _time.GetElapsedTime(queue.LastMessage) < silentFor)
+                {
+                    continue;
+                }
+
+                queue.Retired = true;
+                _senders.TryRemove(KeyValuePair.Create(sender, queue));
+                queue.Messages.Writer.TryComplete();
+            }
+
+            LogSenderForgotten(_logger, sender);
+        }
     }
 
     private void OnClientResult(ReadOnlyMemory<byte> message)
@@ -106,7 +156,7 @@ internal sealed partial class BackplaneRouter
 
     private SenderQueue StartQueue(string sender)
     {
-        var queue = new SenderQueue();
+        var queue = new SenderQueue { LastMessage = _time.GetTimestamp() };
         _ = Task.Run(() => DrainAsync(sender, queue));
         return queue;
     }
@@ -127,6 +177,10 @@ internal sealed partial class BackplaneRouter
             {
                 LogDeliveryFailed(_logger, sender, ex);
             }
+            finally
+            {
+                Interlocked.Decrement(ref queue.Pending);
+            }
         }
     }
 
@@ -136,6 +190,15 @@ internal sealed partial class BackplaneRouter
         public Channel<ReadOnlyMemory<byte>> Messages { get; } = System.Threading.Channels.Channel.CreateUnbounded<ReadOnlyMemory<byte>>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 
         public long LastSequence { get; set; }
+
+        /// <summary>When the last message arrived (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+        public long LastMessage { get; set; }
+
+        /// <summary>Messages queued and not yet delivered (a queue is forgotten only at 0).</summary>
+        public int Pending;
+
+        /// <summary>Forgotten: its server is gone; a late message starts a new queue.</summary>
+        public bool Retired { get; set; }
     }
 
     [LoggerMessage(EventId = 130, Level = LogLevel.Warning, Message = "Ignored a malformed backplane message.")]
@@ -143,6 +206,9 @@ internal sealed partial class BackplaneRouter
 
     [LoggerMessage(EventId = 131, Level = LogLevel.Warning, Message = "{Missing} backplane message(s) from server {ServerId} were lost (a gap in its sequence).")]
     private static partial void LogGap(ILogger logger, long missing, string serverId);
+
+    [LoggerMessage(EventId = 133, Level = LogLevel.Debug, Message = "Forgot the backplane receive queue of server {ServerId}: no longer registered and silent.")]
+    private static partial void LogSenderForgotten(ILogger logger, string serverId);
 
     [LoggerMessage(EventId = 132, Level = LogLevel.Warning, Message = "Delivering a backplane message from server {ServerId} failed.")]
     private static partial void LogDeliveryFailed(ILogger logger, string serverId, Exception exception);

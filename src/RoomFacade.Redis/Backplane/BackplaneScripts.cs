@@ -91,7 +91,4 @@ internal sealed class BackplaneScripts(RedisOperationRunner runner, RedisKeys ke
         var result = await runner.RunAsync("route a backplane message", (Keys: redisKeys, Args: args), static (db, s) => db.ScriptEvaluateAsync(Route, s.Keys, s.Args), cancellationToken).ConfigureAwait(false);
         return (long)result;
     }
-
-    /// <summary>Forgets this server's sequences (graceful shutdown).</summary>
-    public Task ForgetAsync(CancellationToken cancellationToken) => runner.RunAsync("forget backplane sequences", db => db.KeyDeleteAsync(_sequences), cancellationToken);
 }

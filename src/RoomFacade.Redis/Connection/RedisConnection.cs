@@ -74,6 +74,12 @@ internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, I
                 }
 
                 config.ReconnectRetryPolicy = new LinearRetry(500);
+
+                // Replies are read and completed on .NET's thread pool, not on StackExchange.Redis's dedicated reader
+                // threads: one thread hand-off less per command, which measured ~150 µs per awaited read on a 2-core
+                // machine (docs/query-latency.md). An application whose thread pool starves (sync over async) passes its
+                // own multiplexer instead.
+                config.SocketManager = SocketManager.ThreadPool;
                 config.ClientName ??= "roomfacade";
                 multiplexer = await ConnectionMultiplexer.ConnectAsync(config).ConfigureAwait(false);
                 _owned = true;

@@ -47,6 +47,7 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     {
         ArgumentNullException.ThrowIfNull(@namespace);
         ArgumentNullException.ThrowIfNull(connectionId);
+        NoteNamespace(@namespace);
         var local = new LocalConnection(@namespace, Keys.For(@namespace), connectionId);
         if (!Truth.TryAdd(local))
         {
@@ -123,18 +124,13 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             }
         }
 
-        if (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false) is not { Namespace: var ns })
-        {
-            return default;
-        }
-
-        var keys = Keys.For(ns);
-        return await _runner.RunAsync("look up a membership", async db =>
+        var found = await ReadRemoteAsync("look up a membership", connectionId, async (db, keys) =>
         {
             var exists = db.KeyExistsAsync(keys.Connection(connectionId));
             var member = db.SetContainsAsync(keys.Connection(connectionId), room);
-            return await exists.ConfigureAwait(false) ? new RoomMembership(ns, await member.ConfigureAwait(false)) : default;
+            return (Exists: await exists.ConfigureAwait(false), Member: await member.ConfigureAwait(false));
         }, cancellationToken).ConfigureAwait(false);
+        return found is { Value.Exists: true } f ? new RoomMembership(f.Namespace, f.Value.Member) : default;
     }
 
     public async Task<bool> SetConnectionAttributeAsync(string connectionId, string name, string? value, CancellationToken cancellationToken = default)
@@ -168,14 +164,10 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             return await ReadLocalAsync(local, static l => CopyAttributes(l), cancellationToken).ConfigureAwait(false) ?? new Dictionary<string, string>();
         }
 
-        var ns = (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
-        if (ns is null)
-        {
-            return new Dictionary<string, string>();
-        }
-
-        var entries = await _runner.RunAsync("read connection attributes", db => db.HashGetAllAsync(Keys.For(ns).Attributes(connectionId)), cancellationToken).ConfigureAwait(false);
-        return entries.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal);
+        var found = await ReadRemoteAsync("read connection attributes", connectionId, (db, keys) => db.HashGetAllAsync(keys.Attributes(connectionId)), cancellationToken).ConfigureAwait(false);
+        return found is { } f
+            ? f.Value.ToDictionary(e => (string)e.Name!, e => (string)e.Value!, StringComparer.Ordinal)
+            : new Dictionary<string, string>();
     }
 
     public async Task<string?> GetNamespaceAsync(string connectionId, CancellationToken cancellationToken = default)
@@ -186,14 +178,9 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
             return local.Removed ? null : local.Namespace;
         }
 
-        if (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false) is not { Namespace: var ns })
-        {
-            return null;
-        }
-
         // The global hash is only a pointer: the connection exists while its room set does.
-        var exists = await _runner.RunAsync("look up a connection", db => db.KeyExistsAsync(Keys.For(ns).Connection(connectionId)), cancellationToken).ConfigureAwait(false);
-        return exists ? ns : null;
+        var found = await ReadRemoteAsync("look up a connection", connectionId, (db, keys) => db.KeyExistsAsync(keys.Connection(connectionId)), cancellationToken).ConfigureAwait(false);
+        return found is { Value: true } f ? f.Namespace : null;
     }
 
     public Task<MembershipChange> AddToRoomAsync(string connectionId, string room, CancellationToken cancellationToken = default)
@@ -213,14 +200,15 @@ internal sealed partial class RedisRoomMembershipStore : IRoomMembershipStore, I
     public async Task<IReadOnlyCollection<string>> GetRoomsOfConnectionAsync(string connectionId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(connectionId);
-        var ns = Truth.TryGet(connectionId, out var local) ? local.Namespace : (await LookUpAsync(connectionId, cancellationToken).ConfigureAwait(false))?.Namespace;
-        if (ns is null)
+        if (Truth.TryGet(connectionId, out var local))
         {
-            return [];
+            // This server holds the connection and makes every change to its rooms: answer here, no round trip
+            // (socket.rooms in a hub method is the common case).
+            return await ReadLocalAsync(local, static l => (IReadOnlyCollection<string>)[.. l.Rooms], cancellationToken).ConfigureAwait(false) ?? [];
         }
 
-        var rooms = await _runner.RunAsync("list a connection's rooms", db => db.SetMembersAsync(Keys.For(ns).Connection(connectionId)), cancellationToken).ConfigureAwait(false);
-        return IndexScripts.ToStrings(rooms);
+        var found = await ReadRemoteAsync("list a connection's rooms", connectionId, (db, keys) => db.SetMembersAsync(keys.Connection(connectionId)), cancellationToken).ConfigureAwait(false);
+        return found is { } f ? IndexScripts.ToStrings(f.Value) : [];
     }
 
     public async Task<IReadOnlyDictionary<string, IReadOnlyCollection<string>>> GetRoomsAsync(string @namespace, CancellationToken cancellationToken = default)

@@ -40,6 +40,31 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// The members of a room as Socket.IO v4 counts them: the room's set, plus the connection named like the room when
+    /// it exists in the namespace (its own-id room) and is not already listed. One round trip for <c>clients(room)</c>.
+    /// KEYS: [1] r:{room}, [2] c:{room}. ARGV: [1] room. Returns the member ids.
+    /// </summary>
+    public const string MembersWithOwnIdRoom = """
+        local members = redis.call('SMEMBERS', KEYS[1])
+        if redis.call('EXISTS', KEYS[2]) == 1 and redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then
+          members[#members + 1] = ARGV[1]
+        end
+        return members
+        """;
+
+    /// <summary>
+    /// The size of <see cref="MembersWithOwnIdRoom"/>'s answer, without the members.
+    /// KEYS: [1] r:{room}, [2] c:{room}. ARGV: [1] room. Returns the count.
+    /// </summary>
+    public const string CountWithOwnIdRoom = """
+        local count = redis.call('SCARD', KEYS[1])
+        if redis.call('EXISTS', KEYS[2]) == 1 and redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 0 then
+          count = count + 1
+        end
+        return count
+        """;
+
+    /// <summary>
     /// Sets or removes one attribute of a connection, if the connection exists.
     /// KEYS: [1] c:{id}, [2] a:{id}. ARGV: [1] name, [2] value, [3] '1' to set, '0' to remove. Returns 1, or 0 when unknown.
     /// </summary>
@@ -123,13 +148,18 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Forgets a swept server unless it has beaten since it was found dead.
-    /// KEYS: [1] servers. ARGV: [1] serverId, [2] the last beat seen when it was found dead. Returns 1 when removed.
+    /// Forgets a swept server unless it has beaten since it was found dead, with its backplane sequence numbers: its own
+    /// hash and its field in the other servers' hashes (all in the global slot).
+    /// KEYS: [1] servers, [2] q:{serverId}, [3 ..] q:{other server}. ARGV: [1] serverId, [2] the last beat seen when it
+    /// was found dead. Returns 1 when removed.
     /// </summary>
     public const string ForgetServer = """
         local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-        if score and tonumber(score) <= tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-        return 0
+        if not score or tonumber(score) > tonumber(ARGV[2]) then return 0 end
+        redis.call('ZREM', KEYS[1], ARGV[1])
+        redis.call('DEL', KEYS[2])
+        for i = 3, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
+        return 1
         """;
 
     /// <summary>

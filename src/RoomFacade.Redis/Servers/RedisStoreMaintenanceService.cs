@@ -21,7 +21,8 @@ internal sealed partial class RedisStoreMaintenanceService(
     TimeProvider timeProvider,
     RedisStoreStatus status,
     ILogger<RedisStoreMaintenanceService> logger,
-    ISweptConnectionSink? sweptConnections = null) : BackgroundService
+    ISweptConnectionSink? sweptConnections = null,
+    IServerSetObserver? serverSet = null) : BackgroundService
 {
     /// <summary>How long start-up waits for the first heartbeat before the application goes on starting (Kestrel listens).</summary>
     internal static readonly TimeSpan StartupWait = TimeSpan.FromSeconds(1);
@@ -128,6 +129,13 @@ internal sealed partial class RedisStoreMaintenanceService(
     {
         var swept = await registry.SweepAsync(cancellationToken).ConfigureAwait(false);
         status.Swept(swept.Count, swept.Sum(s => s.Result.Connections.Count));
+        if (serverSet is not null)
+        {
+            // Whoever swept a dead server, every server learns here that it is gone (one ZRANGE per sweep interval).
+            var registered = await registry.GetServersAsync(cancellationToken).ConfigureAwait(false);
+            serverSet.OnRegisteredServers([.. registered.Select(s => s.Id)], _options.ServerTimeout);
+        }
+
         if (sweptConnections is not null)
         {
             foreach (var (_, result) in swept)

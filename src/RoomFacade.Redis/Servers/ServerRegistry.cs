@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using RoomFacade.Diagnostics;
 using RoomFacade.Redis.Connection;
 using RoomFacade.Redis.Index;
+using StackExchange.Redis;
 
 namespace RoomFacade.Redis.Servers;
 
@@ -87,7 +88,7 @@ internal sealed partial class ServerRegistry(
     /// <summary>Sweeps every server whose heartbeat is older than <see cref="RedisRoomStoreOptions.ServerTimeout"/>. Idempotent.</summary>
     public async Task<IReadOnlyList<(string ServerId, SweepResult Result)>> SweepAsync(CancellationToken cancellationToken)
     {
-        var dead = (StackExchange.Redis.RedisResult[])(await runner.RunAsync("find dead servers", db => db.ScriptEvaluateAsync(RedisScripts.FindDead, [keys.Servers], [_serverTimeoutMs]), cancellationToken).ConfigureAwait(false))!;
+        var dead = (RedisResult[])(await runner.RunAsync("find dead servers", db => db.ScriptEvaluateAsync(RedisScripts.FindDead, [keys.Servers], [_serverTimeoutMs]), cancellationToken).ConfigureAwait(false))!;
         var results = new List<(string, SweepResult)>();
         if (dead.Length == 0)
         {
@@ -95,6 +96,7 @@ internal sealed partial class ServerRegistry(
         }
 
         var namespaces = IndexScripts.ToStrings(await runner.RunAsync("list namespaces", db => db.SetMembersAsync(keys.Namespaces), cancellationToken).ConfigureAwait(false));
+        var registered = (await GetServersAsync(cancellationToken).ConfigureAwait(false)).Select(s => s.Id).ToArray();
         for (var i = 0; i + 1 < dead.Length; i += 2)
         {
             var serverId = (string)dead[i]!;
@@ -105,7 +107,8 @@ internal sealed partial class ServerRegistry(
             }
 
             var result = await sweeper.SweepServerAsync(serverId, namespaces, cancellationToken).ConfigureAwait(false);
-            await runner.RunAsync("forget a dead server", db => db.ScriptEvaluateAsync(RedisScripts.ForgetServer, [keys.Servers], [serverId, lastBeat]), cancellationToken).ConfigureAwait(false);
+            RedisKey[] forgetKeys = [keys.Servers, keys.BackplaneSequences(serverId), .. registered.Where(s => s != serverId).Select(keys.BackplaneSequences)];
+            await runner.RunAsync("forget a dead server", db => db.ScriptEvaluateAsync(RedisScripts.ForgetServer, forgetKeys, [serverId, lastBeat]), cancellationToken).ConfigureAwait(false);
             LogSwept(logger, serverId, result.Connections.Count, result.DeletedRooms.Count);
             results.Add((serverId, result));
         }
@@ -120,13 +123,19 @@ internal sealed partial class ServerRegistry(
         return [.. entries.Select(e => new RoomStoreServer(e.Element!, DateTimeOffset.FromUnixTimeMilliseconds((long)e.Score), e.Element == ServerId))];
     }
 
-    /// <summary>Graceful shutdown (after this server's connections were removed): forgets this server and its markers.</summary>
+    /// <summary>
+    /// Graceful shutdown (after this server's connections were removed): forgets this server, its markers and its
+    /// backplane sequence numbers (its own hash and its field in the other servers').
+    /// </summary>
     public async Task UnregisterAsync(CancellationToken cancellationToken)
     {
         var namespaces = _markedNamespaces.Keys.ToArray();
+        var others = (await GetServersAsync(cancellationToken).ConfigureAwait(false)).Where(s => !s.IsSelf).Select(s => s.Id).ToArray();
         await runner.RunAsync("unregister the server", db => Task.WhenAll([
             db.SortedSetRemoveAsync(keys.Servers, ServerId),
             db.KeyDeleteAsync(keys.GlobalMarker(ServerId)),
+            db.KeyDeleteAsync(keys.BackplaneSequences(ServerId)),
+            .. others.Select(other => db.HashDeleteAsync(keys.BackplaneSequences(other), ServerId)),
             .. namespaces.Select(ns => db.KeyDeleteAsync(keys.For(ns).Marker(ServerId))),
         ]), cancellationToken).ConfigureAwait(false);
         _registration = null;

@@ -31,6 +31,7 @@ internal sealed class NamespaceConnection
     private int _closedByClient;
 
     private readonly long? _maxMessageSize;
+    private SocketIOFeature? _feature;
 
     public NamespaceConnection(SocketIOConnection owner, string @namespace, string id, long? maxMessageSize)
     {
@@ -50,7 +51,8 @@ internal sealed class NamespaceConnection
         var context = new DefaultConnectionContext(Id, new DuplexPipe(_toHub.Reader, _fromHub.Writer), new DuplexPipe(_fromHub.Reader, _toHub.Writer));
         context.Features.Set<IHttpContextFeature>(new HttpContextFeature { HttpContext = handshake });
         context.Features.Set<IConnectionUserFeature>(new ConnectionUserFeature { User = handshake.User });
-        context.Features.Set<ISocketIOFeature>(new SocketIOFeature(auth, Namespace, engineSessionId));
+        _feature = new SocketIOFeature(auth, Namespace, engineSessionId);
+        context.Features.Set<ISocketIOFeature>(_feature);
         lock (_writeLock)
         {
             _toHub.Writer.Write(Handshake);
@@ -126,6 +128,7 @@ internal sealed class NamespaceConnection
         }
         finally
         {
+            _feature!.PipelineEnded();
             await _fromHub.Writer.CompleteAsync().ConfigureAwait(false);
         }
 
@@ -138,6 +141,7 @@ internal sealed class NamespaceConnection
     {
         var reader = _fromHub.Reader;
         var handshakeDone = false;
+        var failing = false;
         while (true)
         {
             var result = await reader.ReadAsync().ConfigureAwait(false);
@@ -153,12 +157,29 @@ internal sealed class NamespaceConnection
                     return false;
                 }
 
-                _owner.Send(SocketIOPacketParser.Encode(SocketIOPacketType.Connect, Namespace, null, $"{{\"sid\":\"{Id}\"}}"), []);
+                // The CONNECT is answered once OnConnectedAsync ended (its sends wait in the pipe), so that a
+                // refusal there is a CONNECT_ERROR, as a Node middleware's next(err).
+                var outcome = await _feature!.Outcome.ConfigureAwait(false);
+                if (outcome.Kind == ConnectOutcomeKind.Refused)
+                {
+                    _owner.OnNamespaceEnded(this, serverDisconnect: false);
+                    _owner.SendConnectError(Namespace, outcome.Refusal!.Message, (outcome.Refusal as SocketIOConnectRefusedException)?.ErrorData);
+                    reader.AdvanceTo(buffer.End);
+                    await reader.CompleteAsync().ConfigureAwait(false);
+                    return false;
+                }
+
+                failing = outcome.Kind == ConnectOutcomeKind.Failed;
+                if (!failing)
+                {
+                    _owner.Send(SocketIOPacketParser.Encode(SocketIOPacketType.Connect, Namespace, null, $"{{\"sid\":\"{Id}\"}}"), []);
+                }
             }
 
             while (handshakeDone && HubFrame.TryRead(ref buffer, out var frame))
             {
-                if (!Forward(frame))
+                // A connect that failed is not a namespace yet: only its closing error goes on (as a transport close).
+                if ((!failing || frame.Kind == HubFrameKind.Failure) && !Forward(frame))
                 {
                     reader.AdvanceTo(buffer.Start, buffer.End);
                     await reader.CompleteAsync().ConfigureAwait(false);
@@ -170,7 +191,12 @@ internal sealed class NamespaceConnection
             if (result.IsCompleted)
             {
                 await reader.CompleteAsync().ConfigureAwait(false);
-                return handshakeDone;
+                if (failing)
+                {
+                    _owner.FailTransport("hub connection failed while connecting");
+                }
+
+                return handshakeDone && !failing;
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
@@ -19,7 +20,11 @@ internal sealed class NamespaceResolver(IServiceProvider services, IRoomManager 
     private static readonly MethodInfo UseHub = typeof(SignalRConnectionBuilderExtensions).GetMethod(nameof(SignalRConnectionBuilderExtensions.UseHub))!;
 
     private readonly ConcurrentDictionary<Type, ConnectionDelegate> _pipelines = new();
+    private JsonSerializerOptions? _payloadJson;
     private readonly ConcurrentDictionary<Type, long?> _maxMessageSizes = new();
+
+    /// <summary>SignalR's JSON payload options (<see cref="JsonHubProtocolOptions"/>), for data the bridge writes itself.</summary>
+    public JsonSerializerOptions PayloadJson => _payloadJson ??= services.GetRequiredService<IOptions<JsonHubProtocolOptions>>().Value.PayloadSerializerOptions;
 
     /// <summary>The hub of a namespace, or <see langword="null"/> when the namespace is not registered.</summary>
     public Type? FindHub(string @namespace)

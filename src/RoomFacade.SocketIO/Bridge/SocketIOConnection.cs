@@ -125,8 +125,17 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
         _engine.Send(frames);
     }
 
-    public void SendConnectError(string @namespace, string message)
-        => Send(SocketIOPacketParser.Encode(SocketIOPacketType.ConnectError, @namespace, null, JsonSerializer.Serialize(new Dictionary<string, string> { ["message"] = message })), []);
+    /// <summary>Sends CONNECT_ERROR <c>{"message":…,"data":…}</c> (<c>data</c> left out when <see langword="null"/>).</summary>
+    public void SendConnectError(string @namespace, string message, object? data = null)
+    {
+        var payload = new Dictionary<string, object?> { ["message"] = message };
+        if (data is not null)
+        {
+            payload["data"] = data;
+        }
+
+        Send(SocketIOPacketParser.Encode(SocketIOPacketType.ConnectError, @namespace, null, JsonSerializer.Serialize(payload, _resolver.PayloadJson)), []);
+    }
 
     public void FailTransport(string reason) => _engine.Close(reason, notifyClient: true);
 

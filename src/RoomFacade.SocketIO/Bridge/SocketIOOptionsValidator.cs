@@ -17,11 +17,29 @@ internal sealed class SocketIOOptionsValidator : IValidateOptions<SocketIOOption
             errors.Add($"SocketIOOptions.MaxPayload must be positive (was {options.MaxPayload}).");
         }
 
+        if (options.MaxBufferedPackets is < 1 or > 10_000_000)
+        {
+            errors.Add($"SocketIOOptions.MaxBufferedPackets must be between 1 and 10,000,000 (was {options.MaxBufferedPackets}).");
+        }
+
         foreach (var origin in options.AllowedOrigins)
         {
             if (string.IsNullOrWhiteSpace(origin))
             {
                 errors.Add("SocketIOOptions.AllowedOrigins contains an empty origin.");
+            }
+        }
+
+        if (options.Cookie is { } cookie)
+        {
+            if (string.IsNullOrWhiteSpace(cookie.Name) || cookie.Name.Any(c => c <= ' ' || c >= 0x7f || "()<>@,;:\\\"/[]?={}".Contains(c)))
+            {
+                errors.Add($"SocketIOOptions.Cookie.Name must be a non-empty cookie name without spaces or separators (was '{cookie.Name}').");
+            }
+
+            if (string.IsNullOrEmpty(cookie.Path) || cookie.Path[0] != '/' || cookie.Path.Contains(';'))
+            {
+                errors.Add($"SocketIOOptions.Cookie.Path must start with '/' and hold no ';' (was '{cookie.Path}').");
             }
         }
 

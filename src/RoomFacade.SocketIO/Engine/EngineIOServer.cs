@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -10,12 +11,24 @@ namespace RoomFacade.SocketIO.Engine;
 /// The Engine.IO v4 server of one endpoint: validates requests (protocol version, transport, sid, method, origin),
 /// creates sessions and hands each request to its transport.
 /// </summary>
-internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProvider time, ILoggerFactory loggers)
+internal sealed partial class EngineIOServer
 {
     private readonly ConcurrentDictionary<string, EngineIOSession> _sessions = new(StringComparer.Ordinal);
-    private readonly ILogger _logger = loggers.CreateLogger("RoomFacade.SocketIO.Engine");
+    private readonly TimeProvider _time;
+    private readonly EngineMetrics? _metrics;
+    private readonly ILogger _logger;
 
-    public SocketIOOptions Options { get; } = options.Value;
+    /// <summary>Creates the server; when the application stops, every session is closed (see <see cref="CloseAll"/>).</summary>
+    public EngineIOServer(IOptions<SocketIOOptions> options, TimeProvider time, ILoggerFactory loggers, EngineMetrics? metrics = null, IHostApplicationLifetime? lifetime = null)
+    {
+        Options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = loggers.CreateLogger("RoomFacade.SocketIO.Engine");
+        lifetime?.ApplicationStopping.Register(CloseAll);
+    }
+
+    public SocketIOOptions Options { get; }
 
     public int SessionCount => _sessions.Count;
 
@@ -69,8 +82,10 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
             return;
         }
 
-        var session = new EngineIOSession(NewId(), Options, time, _logger, s => _sessions.TryRemove(s.Id, out _));
+        var session = new EngineIOSession(NewId(), Options, _time, _logger, Forget, _ => _metrics?.SlowClientClosed());
         _sessions[session.Id] = session;
+        _metrics?.SessionOpened();
+        SetAffinityCookie(context, session.Id);
         onOpen(session, context);
         if (isWebSocket)
         {
@@ -84,6 +99,31 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
             session.Start(EngineTransport.Polling);
             context.Response.ContentType = "text/plain; charset=UTF-8";
             await context.Response.WriteAsync(session.OpenPacket(upgradable: true), context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Engine.IO's <c>cookie</c> option: the session id in a cookie on the handshake response (before a 101 too).</summary>
+    private void SetAffinityCookie(HttpContext context, string sid)
+    {
+        if (Options.Cookie is not { } cookie)
+        {
+            return;
+        }
+
+        context.Response.Cookies.Append(cookie.Name, sid, new CookieOptions
+        {
+            Path = cookie.Path,
+            HttpOnly = cookie.HttpOnly,
+            SameSite = cookie.SameSite,
+            Secure = cookie.SameSite == SameSiteMode.None, // browsers drop SameSite=None cookies without Secure
+        });
+    }
+
+    private void Forget(EngineIOSession session)
+    {
+        if (_sessions.TryRemove(session.Id, out _))
+        {
+            _metrics?.SessionClosed();
         }
     }
 
@@ -163,6 +203,25 @@ internal sealed class EngineIOServer(IOptions<SocketIOOptions> options, TimeProv
 
         return true;
     }
+
+    /// <summary>
+    /// Closes every session with a close packet, as Node's <c>io.close()</c>: long polls and WebSockets end, so the host
+    /// stops at once instead of waiting for its shutdown timeout, and clients reconnect (reason "transport close").
+    /// </summary>
+    public void CloseAll()
+    {
+        var count = 0;
+        foreach (var session in _sessions.Values)
+        {
+            session.Close("server shutting down", notifyClient: true);
+            count++;
+        }
+
+        LogClosingAll(_logger, count);
+    }
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "The application is stopping: closing {Count} Engine.IO session(s).")]
+    private static partial void LogClosingAll(ILogger logger, int count);
 
     /// <summary>A 20-character id like the reference <c>base64id</c> (15 random bytes, URL-safe base64).</summary>
     internal static string NewId() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(15)).Replace('/', '_').Replace('+', '-');

@@ -11,10 +11,12 @@ namespace RoomFacade.SocketIO.Engine;
 /// </summary>
 internal sealed partial class EngineIOSession
 {
-    private readonly Channel<EngineFrame> _outgoing = Channel.CreateUnbounded<EngineFrame>(new UnboundedChannelOptions { SingleReader = false });
+    private readonly Channel<EngineFrame> _outgoing;
     private readonly CancellationTokenSource _closed = new();
+    private readonly CancellationTokenSource _aborted = new();
     private readonly Lock _lock = new();
     private readonly Action<EngineIOSession> _onClosed;
+    private readonly Action<EngineIOSession>? _onOverflow;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TaskCompletionSource? _pong;
@@ -23,13 +25,21 @@ internal sealed partial class EngineIOSession
     private int _closedFlag;
     private int _releasedFlag;
 
-    public EngineIOSession(string id, SocketIOOptions options, TimeProvider time, ILogger logger, Action<EngineIOSession> onClosed)
+    public EngineIOSession(string id, SocketIOOptions options, TimeProvider time, ILogger logger, Action<EngineIOSession> onClosed, Action<EngineIOSession>? onOverflow = null)
     {
         Id = id;
         Options = options;
         _time = time;
         _logger = logger;
         _onClosed = onClosed;
+        _onOverflow = onOverflow;
+
+        // Bounded: a client that stops reading (no poll, a full TCP window) cannot make the server buffer without end.
+        _outgoing = Channel.CreateBounded<EngineFrame>(new BoundedChannelOptions(options.MaxBufferedPackets)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleReader = false,
+        });
     }
 
     public string Id { get; }
@@ -43,6 +53,9 @@ internal sealed partial class EngineIOSession
     public ChannelReader<EngineFrame> Outgoing => _outgoing.Reader;
 
     public CancellationToken Closed => _closed.Token;
+
+    /// <summary>Cancelled when the session is closed without waiting for the client (a WebSocket is aborted, not closed).</summary>
+    public CancellationToken Aborted => _aborted.Token;
 
     public bool IsClosed => Volatile.Read(ref _closedFlag) != 0;
 
@@ -68,24 +81,51 @@ internal sealed partial class EngineIOSession
         _ = HeartbeatAsync();
     }
 
-    /// <summary>Queues packets back to back (a Socket.IO packet and its binary attachments are never interleaved).</summary>
-    public bool Send(EngineFrame frame) => _outgoing.Writer.TryWrite(frame);
+    /// <summary>
+    /// Queues one packet; <see langword="false"/> when the session is closed, or when its queue already holds
+    /// <see cref="SocketIOOptions.MaxBufferedPackets"/> packets: the session is then closed (never a silent drop).
+    /// </summary>
+    public bool Send(EngineFrame frame)
+    {
+        bool written;
+        lock (_lock)
+        {
+            written = _outgoing.Writer.TryWrite(frame);
+        }
 
-    /// <summary>Queues several packets with no other packet between them.</summary>
+        return written || Overflowed();
+    }
+
+    /// <summary>Queues several packets with no other packet between them (a Socket.IO packet and its binary attachments).</summary>
     public bool Send(IReadOnlyList<EngineFrame> frames)
     {
+        var written = true;
         lock (_lock)
         {
             foreach (var frame in frames)
             {
                 if (!_outgoing.Writer.TryWrite(frame))
                 {
-                    return false;
+                    written = false;
+                    break;
                 }
             }
-
-            return true;
         }
+
+        return written || Overflowed();
+    }
+
+    /// <summary>A write found the queue full (not closed): the client stopped reading, so the session is closed.</summary>
+    private bool Overflowed()
+    {
+        if (!IsClosed)
+        {
+            LogOverflow(_logger, Id, Options.MaxBufferedPackets, Transport);
+            _onOverflow?.Invoke(this);
+            Close("outgoing queue full (slow client)", notifyClient: false, releaseNow: true, abort: true);
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -220,7 +260,7 @@ internal sealed partial class EngineIOSession
     /// polling with no GET waiting, the sid stays known until the next GET (bounded by pingTimeout), which receives the
     /// close packet or a noop; <paramref name="releaseNow"/> forgets it at once (invalid input).
     /// </summary>
-    public void Close(string reason, bool notifyClient, bool releaseNow = false)
+    public void Close(string reason, bool notifyClient, bool releaseNow = false, bool abort = false)
     {
         if (Interlocked.Exchange(ref _closedFlag, 1) != 0)
         {
@@ -256,6 +296,11 @@ internal sealed partial class EngineIOSession
         }
         finally
         {
+            if (abort)
+            {
+                _aborted.Cancel();
+            }
+
             _closed.Cancel();
         }
     }
@@ -298,6 +343,9 @@ internal sealed partial class EngineIOSession
         {
         }
     }
+
+    [LoggerMessage(EventId = 3, Level = LogLevel.Warning, Message = "Engine.IO session {Sid} has {Limit} packets waiting to be sent over {Transport} (the client stopped reading); closing it (SocketIOOptions.MaxBufferedPackets).")]
+    private static partial void LogOverflow(ILogger logger, string sid, int limit, EngineTransport transport);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Engine.IO session {Sid} closed: {Reason}.")]
     private static partial void LogClosed(ILogger logger, string sid, string reason);

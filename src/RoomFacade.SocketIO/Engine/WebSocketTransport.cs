@@ -16,6 +16,8 @@ internal static class WebSocketTransport
     /// <summary>Runs a session that started over WebSocket (its open packet is already queued).</summary>
     public static async Task RunAsync(EngineIOSession session, WebSocket socket)
     {
+        // A session closed for not reading (its queue full) may have a send stuck on a full TCP window: abort it.
+        using var abort = session.Aborted.Register(socket.Abort);
         var closeStatus = new StrongBox<WebSocketCloseStatus>(WebSocketCloseStatus.NormalClosure);
         var reader = ReadLoopAsync(session, socket, closeStatus);
         await WriteLoopAsync(session, socket).ConfigureAwait(false);

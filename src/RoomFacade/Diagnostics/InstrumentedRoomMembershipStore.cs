@@ -44,6 +44,12 @@ internal sealed class InstrumentedRoomMembershipStore(IRoomMembershipStore inner
     public Task<long> CountAsync(string @namespace, string room, CancellationToken cancellationToken = default)
         => Measure("count", () => inner.CountAsync(@namespace, room, cancellationToken));
 
+    public Task<IReadOnlyCollection<string>> GetMembersWithOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+        => Measure("members", () => inner.GetMembersWithOwnIdRoomAsync(@namespace, room, cancellationToken));
+
+    public Task<long> CountWithOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+        => Measure("count", () => inner.CountWithOwnIdRoomAsync(@namespace, room, cancellationToken));
+
     public Task<IReadOnlyCollection<string>> GetRoomNamesAsync(string @namespace, CancellationToken cancellationToken = default)
         => Measure("room_names", () => inner.GetRoomNamesAsync(@namespace, cancellationToken));
 

@@ -155,7 +155,7 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptCon
 
         if (caller is not null && _authorizers.Length > 0)
         {
-            var context = new RoomJoinContext(connectionId, caller.User, ns, room);
+            var context = new RoomJoinContext(connectionId, caller.User, ns, room) { Features = caller.Features };
             foreach (var authorizer in _authorizers)
             {
                 if (!await authorizer.AuthorizeJoinAsync(context, cancellationToken).ConfigureAwait(false))
@@ -343,28 +343,16 @@ internal sealed partial class RoomManager : IRoomManager, IRoomEvents, ISweptCon
     /// The members of a room in the v4 sense: its index members, plus the connection itself when the name is the id of
     /// a connection of this namespace (its own-id room).
     /// </summary>
-    internal async Task<IReadOnlyCollection<string>> GetRoomMembersV4Async(string @namespace, string room, CancellationToken cancellationToken)
-    {
-        var members = await Store.GetMembersAsync(@namespace, room, cancellationToken).ConfigureAwait(false);
-        if (!OwnIdRooms || room.Length == 0 || members.Contains(room))
-        {
-            return members;
-        }
+    internal Task<IReadOnlyCollection<string>> GetRoomMembersV4Async(string @namespace, string room, CancellationToken cancellationToken)
+        => OwnIdRooms && room.Length > 0
+            ? Store.GetMembersWithOwnIdRoomAsync(@namespace, room, cancellationToken)
+            : Store.GetMembersAsync(@namespace, room, cancellationToken);
 
-        return await IsOwnIdRoomAsync(@namespace, room, cancellationToken).ConfigureAwait(false) ? [.. members, room] : members;
-    }
-
-    /// <summary>Whether <paramref name="room"/> is the own-id room of a connection of <paramref name="namespace"/>.</summary>
-    internal async Task<bool> IsOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken)
-    {
-        if (!OwnIdRooms || room.Length == 0)
-        {
-            return false;
-        }
-
-        var owner = LocalConnections.Contains(room) ? @namespace : await Store.GetNamespaceAsync(room, cancellationToken).ConfigureAwait(false);
-        return owner == @namespace;
-    }
+    /// <summary>The size of <see cref="GetRoomMembersV4Async"/>'s answer (one look-up in the index).</summary>
+    internal Task<long> CountRoomMembersV4Async(string @namespace, string room, CancellationToken cancellationToken)
+        => OwnIdRooms && room.Length > 0
+            ? Store.CountWithOwnIdRoomAsync(@namespace, room, cancellationToken)
+            : Store.CountAsync(@namespace, room, cancellationToken);
 
     internal async Task<string> GetNamespaceOrThrowAsync(string connectionId, CancellationToken cancellationToken)
     {

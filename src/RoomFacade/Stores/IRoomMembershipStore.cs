@@ -92,6 +92,41 @@ public interface IRoomMembershipStore
         => (await GetMembersAsync(@namespace, room, cancellationToken).ConfigureAwait(false)).Count;
 
     /// <summary>
+    /// The members of a room as Socket.IO v4 counts them: the room's members plus, when <paramref name="room"/> is also
+    /// the id of a connection of <paramref name="namespace"/>, that connection (its own-id room). The default
+    /// implementation asks twice (<see cref="GetMembersAsync"/>, then <see cref="GetNamespaceAsync"/>); stores override
+    /// it to answer in one look-up (Redis: one script, one round trip).
+    /// </summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="room">The room name, possibly a connection id; <c>""</c> lists every connection of the namespace.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    async Task<IReadOnlyCollection<string>> GetMembersWithOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        var members = await GetMembersAsync(@namespace, room, cancellationToken).ConfigureAwait(false);
+        return room.Length == 0 || members.Contains(room) || await GetNamespaceAsync(room, cancellationToken).ConfigureAwait(false) != @namespace
+            ? members
+            : [.. members, room];
+    }
+
+    /// <summary>
+    /// The size of <see cref="GetMembersWithOwnIdRoomAsync"/>'s answer without loading the members. The default
+    /// implementation asks twice or three times; stores override it (Redis: one script, one round trip).
+    /// </summary>
+    /// <param name="namespace">The namespace.</param>
+    /// <param name="room">The room name, possibly a connection id; <c>""</c> counts every connection of the namespace.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    async Task<long> CountWithOwnIdRoomAsync(string @namespace, string room, CancellationToken cancellationToken = default)
+    {
+        var count = await CountAsync(@namespace, room, cancellationToken).ConfigureAwait(false);
+        if (room.Length == 0 || await GetNamespaceAsync(room, cancellationToken).ConfigureAwait(false) != @namespace)
+        {
+            return count;
+        }
+
+        return count > 0 && (await GetMembershipAsync(room, room, cancellationToken).ConfigureAwait(false)).IsMember ? count : count + 1;
+    }
+
+    /// <summary>
     /// The names of the non-empty rooms of a namespace, without their members, the catch-all <c>""</c> included while
     /// any connection exists. The default implementation loads every room with its members; stores override it.
     /// </summary>

@@ -12,12 +12,15 @@ public sealed class FailureAndLimitTests
         await using var server = await SocketIOTestHost.StartAsync();
         await using var node = await NodeDriver.StartAsync();
 
-        await node.ConnectAsync("f", server.BaseUrl + "/failing", new { transports = new[] { "websocket" }, reconnection = true, reconnectionAttempts = 1 });
+        node.Send(new { op = "connect", name = "f", url = server.BaseUrl + "/failing", opts = new { transports = new[] { "websocket" }, reconnection = true, reconnectionDelay = 50, reconnectionDelayMax = 100 }, forceNew = true });
         var disconnected = await node.WaitForAsync(e => e.Ev() == "disconnect" && e.Name() == "f");
 
-        // Not "io server disconnect" (which would stop the client from reconnecting).
+        // Not "io server disconnect" nor a CONNECT_ERROR (which would stop the client from reconnecting), and no
+        // CONNECT reply first: the namespace was never connected.
         Assert.Equal("transport close", disconnected.Str("reason"));
         Assert.True(disconnected.GetProperty("active").GetBoolean());
+        await node.WaitForAsync(e => e.Ev() == "disconnect" && e.Name() == "f"); // the client retried
+        Assert.DoesNotContain(node.Seen, e => e.Ev() is "connect" or "connect_error");
     }
 
     [Fact]

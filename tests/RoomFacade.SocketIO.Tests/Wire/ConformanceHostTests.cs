@@ -7,6 +7,7 @@ using Xunit;
 namespace RoomFacade.SocketIO.Tests.Wire;
 
 /// <summary>The conformance host (examples/SocketIoConformance) answers byte for byte as the reference server.</summary>
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class ConformanceHostTests
 {
     private static Task<TestServer> StartAsync() => TestServer.StartAsync(ConformanceApp.Create);

@@ -9,6 +9,7 @@ using Xunit;
 namespace RoomFacade.SocketIO.Tests.Wire;
 
 /// <summary>Engine.IO v4 rules checked on the wire with HttpClient and ClientWebSocket.</summary>
+[Collection(TimingSensitiveCollection.Name)]
 public sealed class EngineIOWireTests
 {
     [Fact]

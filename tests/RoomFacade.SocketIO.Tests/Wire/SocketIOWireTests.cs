@@ -43,6 +43,29 @@ public sealed class SocketIOWireTests
         Assert.Equal("44/random,{\"message\":\"Invalid namespace\"}", await wire.PollUntilAsync(sid, p => p.StartsWith("44", StringComparison.Ordinal)));
     }
 
+    [Fact]
+    public async Task A_refusal_in_OnConnectedAsync_is_a_CONNECT_ERROR_with_message_and_data_and_no_CONNECT_reply()
+    {
+        await using var server = await SocketIOTestHost.StartAsync();
+        using var wire = new EngineWire(server.BaseUrl);
+        var (sid, _) = await wire.HandshakeAsync();
+
+        (await wire.PostAsync(sid, "40/refusing,{\"token\":\"x\"}")).Dispose();
+        var packets = new List<string>();
+        var refusal = await wire.PollUntilAsync(sid, p =>
+        {
+            packets.Add(p);
+            return p.StartsWith("44", StringComparison.Ordinal);
+        });
+
+        Assert.Equal("44/refusing,{\"message\":\"not authorized\",\"data\":{\"reason\":\"bad token\",\"token\":\"x\"}}", refusal);
+        Assert.DoesNotContain(packets, p => p.StartsWith("40", StringComparison.Ordinal));
+
+        // The session lives on: the default namespace still connects.
+        (await wire.PostAsync(sid, "40")).Dispose();
+        await wire.PollUntilAsync(sid, p => p.StartsWith("40{", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("42abc[\"Add\"]")]
     [InlineData("42[\"disconnect\"]")]

@@ -40,7 +40,7 @@ function handle(cmd) {
       for (const l of pending.get(cmd.name) ?? []) listen(cmd.name, socket, l);
       pending.delete(cmd.name);
       socket.on("connect", () => out({ ev: "connect", name: cmd.name, id: socket.id, sid: socket.io.engine.id, transport: socket.io.engine.transport.name }));
-      socket.on("connect_error", (err) => out({ ev: "connect_error", name: cmd.name, message: err.message, data: err.data ?? null }));
+      socket.on("connect_error", (err) => out({ ev: "connect_error", name: cmd.name, message: err.message, data: err.data ?? null, active: socket.active }));
       socket.on("disconnect", (reason) => out({ ev: "disconnect", name: cmd.name, reason, active: socket.active }));
       socket.io.on("open", () => socket.io.engine.on("upgrade", (t) => out({ ev: "upgrade", name: cmd.name, transport: t.name })));
       break;
