@@ -2,6 +2,8 @@
 // Turns the raw results of bench/run.sh into one markdown document (docs/benchmarks.md): the targets of issue 4 with
 // ratios and verdicts, then every figure. No dependencies. Can be re-run on a kept result folder:
 //   node bench/report.js --in artifacts/bench/<run> --command "bench/run.sh" --out docs/benchmarks.md
+// With --splice FILE, only the scale-out section (bench/scaleout, issues 11 and 12) is rebuilt from --in and put into
+// FILE's text in place of the old one (bench/run.sh --only scaleout); the rest of FILE is kept as it is.
 // With --history FILE (JSON), the run's key ratios are added to FILE (replacing an entry of the same date) and the
 // document shows every run kept there, so the run-to-run spread on this machine is visible next to the latest run.
 const fs = require('node:fs');
@@ -27,6 +29,19 @@ const sio = readJson('socketio.json');
 const machine = Object.fromEntries(
   (fs.existsSync(path.join(dir, 'machine.txt')) ? fs.readFileSync(path.join(dir, 'machine.txt'), 'utf8') : '')
     .split('\n').filter((l) => l.includes('=')).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+const scaleout = require('./scaleout/report-section');
+const scaleoutSection = scaleout.section(dir, machine);
+const spliceFile = arg('splice', '');
+if (spliceFile) {
+  if (!scaleoutSection) {
+    console.error(`report.js: no scaleout.json in ${dir}`);
+    process.exit(1);
+  }
+  const doc = scaleout.splice(fs.readFileSync(spliceFile, 'utf8'), scaleoutSection);
+  if (out) fs.writeFileSync(out, doc);
+  else process.stdout.write(doc);
+  process.exit(0);
+}
 
 // ---- formatting --------------------------------------------------------------------------------------------------
 const n0 = (v) => (v == null || Number.isNaN(v) ? 'n/a' : Math.round(v).toLocaleString('en-US'));
@@ -252,7 +267,8 @@ p('RoomFacade measured side by side with raw SignalR groups, raw Redis (`redis-b
   'whole system under test (every process of it, Redis included), which other tenants\' load disturbs far less than',
   'wall-clock rates.');
 p('This file is written by `bench/run.sh` (generator: `bench/report.js`); how the benchmarks work is in',
-  '[`bench/README.md`](../bench/README.md).');
+  '[`bench/README.md`](../bench/README.md). The section "Scale-out and Socket.IO endpoint (issues 11 and 12)" comes from',
+  'part 4 (`bench/scaleout`), which `bench/run.sh --only scaleout` also runs alone; it carries its own run details.');
 p('## Run');
 p(table(['', ''], [
   ['Command', `\`${command.trim()}\` (from the repository root)`],
@@ -296,6 +312,7 @@ p('## What bounds the figures, and what the misses mean');
 p(...analysis());
 p('## For the library owners: what was slow, what changed, what remains');
 p(...ownerNotes());
+if (scaleoutSection) p(scaleoutSection);
 p('## Scenario 1 — join + leave throughput');
 p('A join and a leave count as two operations. The index alone: 50 workers, each with a registered connection, join',
   'and leave rooms from a pool of 1,000 through `IRoomMembershipStore` (the Lua scripts, one round trip each), spread',

@@ -1,6 +1,9 @@
 'use strict';
 // One Socket.IO 4.8 node with @socket.io/redis-adapter: the Node peer of the RoomFacade benchmark servers.
 // Usage: node server.js --port 0 --redis redis://127.0.0.1:6379 [--max-seconds 900]
+//        node server.js --port 0 --no-redis          one node alone, Socket.IO's in-memory adapter (no Redis)
+// Besides the driver's own short events (join, leave, clients, rooms, b) it offers the contract of the example
+// hub (examples/ChatRooms, RoomsHub) under the same event names, used by bench/scaleout with socket.io-client.
 // Prints "READY <port>" once it listens; exits on SIGTERM/SIGINT, when stdin closes, or after --max-seconds.
 const http = require('node:http');
 const { performance } = require('node:perf_hooks');
@@ -16,17 +19,24 @@ function arg(name, fallback) {
 const port = Number(arg('port', '0'));
 const redisUrl = arg('redis', 'redis://127.0.0.1:6379');
 const maxSeconds = Number(arg('max-seconds', '900'));
+const useRedis = !process.argv.includes('--no-redis');
 
 async function main() {
-  const pubClient = createClient({ url: redisUrl });
-  const subClient = pubClient.duplicate();
-  pubClient.on('error', (e) => console.error('redis pub error', e.message));
-  subClient.on('error', (e) => console.error('redis sub error', e.message));
-  await Promise.all([pubClient.connect(), subClient.connect()]);
+  const redisClients = [];
+  let adapter;
+  if (useRedis) {
+    const pubClient = createClient({ url: redisUrl });
+    const subClient = pubClient.duplicate();
+    pubClient.on('error', (e) => console.error('redis pub error', e.message));
+    subClient.on('error', (e) => console.error('redis sub error', e.message));
+    await Promise.all([pubClient.connect(), subClient.connect()]);
+    redisClients.push(pubClient, subClient);
+    adapter = createAdapter(pubClient, subClient);
+  }
 
   const httpServer = http.createServer();
   const io = new Server(httpServer, {
-    adapter: createAdapter(pubClient, subClient),
+    ...(adapter ? { adapter } : {}),
     transports: ['websocket'],
     serveClient: false,
   });
@@ -58,6 +68,21 @@ async function main() {
     });
     // Room broadcast: io.to(room).emit(...), delivered to members on both nodes.
     socket.on('b', (room, sender, t) => { io.to(room).emit('m', sender, t); });
+
+    // The example hub's contract (RoomsHub), same names and semantics; an ack, when asked for, carries the result.
+    const message = (room, text) => ({ room, from: socket.id, text });
+    socket.on('Subscribe', (room, ack) => { socket.join(room); ack?.(); });
+    socket.on('Unsubscribe', (room, ack) => { socket.leave(room); ack?.(); });
+    socket.on('BroadcastToRoom', (room, text, ack) => { socket.broadcast.to(room).emit('message', message(room, text)); ack?.(); });
+    socket.on('EmitToRoom', (room, text, ack) => { io.in(room).emit('message', message(room, text)); ack?.(); });
+    // A failing call answers { error } (as RoomFacade's Socket.IO endpoint does for a failing hub method).
+    socket.on('GetClients', (room, ack) => {
+      io.in(room).fetchSockets().then((sockets) => ack?.(sockets.map((s) => s.id)), (e) => ack?.({ error: e.message }));
+    });
+    socket.on('FetchSockets', (rooms, except, ack) => {
+      io.in(rooms).except(except).fetchSockets()
+        .then((sockets) => ack?.(sockets.map((s) => ({ id: s.id, rooms: [...s.rooms] }))), (e) => ack?.({ error: e.message }));
+    });
   });
 
   await new Promise((resolve) => httpServer.listen(port, '127.0.0.1', resolve));
@@ -69,7 +94,7 @@ async function main() {
     stopping = true;
     setTimeout(() => process.exit(0), 3000).unref(); // bounded shutdown
     io.close();
-    await Promise.allSettled([pubClient.quit(), subClient.quit()]);
+    await Promise.allSettled(redisClients.map((c) => c.quit()));
     process.exit(0);
   };
   // Redis going away while stopping (the driver's script shuts it down) is not an error worth a stack trace.
@@ -77,6 +102,11 @@ async function main() {
     if (stopping) process.exit(0);
     console.error(e);
     process.exit(1);
+  });
+  // Heap probe for the benchmarks: on SIGUSR2, a full GC (when started with --expose-gc), then "HEAP <bytes>" on stdout.
+  process.on('SIGUSR2', () => {
+    global.gc?.();
+    console.log(`HEAP ${process.memoryUsage().heapUsed}`);
   });
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
