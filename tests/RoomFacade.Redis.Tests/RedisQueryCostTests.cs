@@ -162,6 +162,75 @@ public sealed class RedisQueryCostTests(RedisServerFixture redis) : IClassFixtur
         }
     }
 
+    [Fact]
+    public async Task A_server_that_guessed_not_the_connections_namespace_reads_it_after_the_pointer_and_answers_right()
+    {
+        var prefix = "q" + Guid.NewGuid().ToString("N")[..10];
+        await using var shared = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString).DefaultTimeout();
+        await using var holder = RedisIndexNode.Create(redis.Server.ConnectionString, prefix);
+        await using var asker = RedisIndexNode.Create(null, prefix, shared: shared);
+        await holder.Store.AddConnectionAsync("/chat", "theirs").DefaultTimeout();
+        await holder.Store.AddToRoomAsync("theirs", "lobby").DefaultTimeout();
+        await holder.Store.SetConnectionAttributeAsync("theirs", "name", "alice").DefaultTimeout();
+
+        // The asker holds no connection (as a server that only sends through IHubContext): it has nothing to guess.
+        await AssertReadsFollowThePointerAsync(asker, shared, admin, guessed: 0);
+
+        // The asker serves four other namespaces, as many as it guesses, and only then the connection's: still no guess.
+        string[] namespaces = ["", "/a", "/b", "/c", "/chat"];
+        for (var i = 0; i < namespaces.Length; i++)
+        {
+            await asker.Store.AddConnectionAsync(namespaces[i], "mine" + i).DefaultTimeout();
+        }
+
+        await AssertReadsFollowThePointerAsync(asker, shared, admin, guessed: 4);
+    }
+
+    /// <summary>
+    /// Reads connection "theirs" (namespace "/chat", in room "lobby", attribute name=alice) and an unknown one while Redis
+    /// holds every command for a while: the reads of the guessed namespaces go with the pointer look-ups, the read of
+    /// "/chat" only after a pointer's answer (a second round trip), and every answer is right.
+    /// </summary>
+    private static async Task AssertReadsFollowThePointerAsync(RedisIndexNode asker, IConnectionMultiplexer shared, IConnectionMultiplexer admin, int guessed)
+    {
+        var session = new ProfilingSession();
+        shared.RegisterProfiler(() => session);
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "300", "ALL").DefaultTimeout();
+        var rooms = asker.Store.GetRoomsOfConnectionAsync("theirs");
+        var attributes = asker.Store.GetConnectionAttributesAsync("theirs");
+        var ns = asker.Store.GetNamespaceAsync("theirs");
+        var member = asker.Store.GetMembershipAsync("theirs", "lobby");
+        var notMember = asker.Store.GetMembershipAsync("theirs", "kitchen");
+        var unknown = asker.Store.GetNamespaceAsync("nobody");
+        Assert.Equal(["", "lobby"], (await rooms.DefaultTimeout()).Order(StringComparer.Ordinal));
+        Assert.Equal("alice", Assert.Single(await attributes.DefaultTimeout()).Value);
+        Assert.Equal("/chat", await ns.DefaultTimeout());
+        Assert.Equal(new RoomMembership("/chat", true), await member.DefaultTimeout());
+        Assert.Equal(new RoomMembership("/chat", false), await notMember.DefaultTimeout());
+        Assert.Null(await unknown.DefaultTimeout());
+
+        var commands = session.FinishProfiling().Where(c => c.RetransmissionOf is null).ToArray();
+        var lookUps = commands.Where(c => c.Command == "HGET").ToArray();
+        Assert.Equal(6, lookUps.Length);
+        var firstSent = lookUps.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending);
+        var firstAnswer = lookUps.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
+        var waitedFrom = firstSent + ((firstAnswer - firstSent) / 2);
+
+        // Per read: how many of the six queries need it (rooms, attributes, namespace, two memberships).
+        var perQuery = new Dictionary<string, int>(StringComparer.Ordinal) { ["SMEMBERS"] = 1, ["HGETALL"] = 1, ["EXISTS"] = 3, ["SISMEMBER"] = 2 };
+        foreach (var (read, queries) in perQuery)
+        {
+            Assert.Equal(queries, commands.Count(c => c.Command == read && c.CommandCreated >= waitedFrom));
+        }
+
+        // With the look-ups went the guessed reads, the unknown connection's namespace check included.
+        Assert.Equal(guessed, commands.Count(c => c.Command == "SMEMBERS" && c.CommandCreated < waitedFrom));
+        Assert.Equal(guessed, commands.Count(c => c.Command == "HGETALL" && c.CommandCreated < waitedFrom));
+        Assert.Equal(4 * guessed, commands.Count(c => c.Command == "EXISTS" && c.CommandCreated < waitedFrom));
+        Assert.Equal(2 * guessed, commands.Count(c => c.Command == "SISMEMBER" && c.CommandCreated < waitedFrom));
+    }
+
     private static void AssertOneScriptPerQuery(Dictionary<string, int> sent, int queries)
     {
         Assert.Equal(queries, sent.GetValueOrDefault("EVALSHA") + sent.GetValueOrDefault("EVAL"));
