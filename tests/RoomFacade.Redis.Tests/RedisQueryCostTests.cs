@@ -139,27 +139,19 @@ public sealed class RedisQueryCostTests(RedisServerFixture redis) : IClassFixtur
         await asker.Store.AddConnectionAsync("", "mine").DefaultTimeout(); // the asker serves namespace "" too
         Assert.Null(await asker.Store.GetNamespaceAsync("nobody").DefaultTimeout());
 
-        // Redis holds every command for a while: a read issued only after the pointer's answer would be created after
-        // the pause; one sent together with the look-up is created before it.
-        var session = new ProfilingSession();
-        shared.RegisterProfiler(() => session);
-        var db = admin.GetDatabase();
-        await db.ExecuteAsync("CLIENT", "PAUSE", "300", "ALL").DefaultTimeout();
-        var rooms = asker.Store.GetRoomsOfConnectionAsync("theirs");
-        var attributes = asker.Store.GetConnectionAttributesAsync("theirs");
-        var ns = asker.Store.GetNamespaceAsync("theirs");
-        var membership = asker.Store.GetMembershipAsync("theirs", "lobby");
-        Assert.Equal(["", "lobby"], (await rooms.DefaultTimeout()).Order(StringComparer.Ordinal));
-        Assert.Equal("alice", (await attributes.DefaultTimeout())["name"]);
-        Assert.Equal("", await ns.DefaultTimeout());
-        Assert.Equal(new RoomMembership("", true), await membership.DefaultTimeout());
-
-        var commands = session.FinishProfiling().ToArray();
-        var firstAnswer = commands.Where(c => c.Command == "HGET").Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
-        foreach (var read in new[] { "SMEMBERS", "HGETALL", "EXISTS", "SISMEMBER" })
-        {
-            Assert.True(commands.Where(c => c.Command == read).All(c => c.CommandCreated < firstAnswer), read + " waited for the pointer look-up");
-        }
+        // Each read goes with the pointer look-up: it is sent before the look-up is answered.
+        var rooms = await ProfileReadAsync(shared, admin, () => asker.Store.GetRoomsOfConnectionAsync("theirs"));
+        Assert.Equal(["", "lobby"], rooms.Answer.Order(StringComparer.Ordinal));
+        AssertSent(rooms, withLookUp: ["SMEMBERS"], afterAnswer: []);
+        var attributes = await ProfileReadAsync(shared, admin, () => asker.Store.GetConnectionAttributesAsync("theirs"));
+        Assert.Equal("alice", attributes.Answer["name"]);
+        AssertSent(attributes, withLookUp: ["HGETALL"], afterAnswer: []);
+        var ns = await ProfileReadAsync(shared, admin, () => asker.Store.GetNamespaceAsync("theirs"));
+        Assert.Equal("", ns.Answer);
+        AssertSent(ns, withLookUp: ["EXISTS"], afterAnswer: []);
+        var membership = await ProfileReadAsync(shared, admin, () => asker.Store.GetMembershipAsync("theirs", "lobby"));
+        Assert.Equal(new RoomMembership("", true), membership.Answer);
+        AssertSent(membership, withLookUp: ["EXISTS", "SISMEMBER"], afterAnswer: []);
     }
 
     [Fact]
@@ -188,48 +180,63 @@ public sealed class RedisQueryCostTests(RedisServerFixture redis) : IClassFixtur
     }
 
     /// <summary>
-    /// Reads connection "theirs" (namespace "/chat", in room "lobby", attribute name=alice) and an unknown one while Redis
-    /// holds every command for a while: the reads of the guessed namespaces go with the pointer look-ups, the read of
-    /// "/chat" only after a pointer's answer (a second round trip), and every answer is right.
+    /// Reads connection "theirs" (namespace "/chat", in room "lobby", attribute name=alice) and an unknown one: the reads
+    /// of the <paramref name="guessed"/> namespaces go with each pointer look-up, the read of "/chat" only after the
+    /// pointer's answer (a second round trip), and every answer is right.
     /// </summary>
     private static async Task AssertReadsFollowThePointerAsync(RedisIndexNode asker, IConnectionMultiplexer shared, IConnectionMultiplexer admin, int guessed)
+    {
+        var rooms = await ProfileReadAsync(shared, admin, () => asker.Store.GetRoomsOfConnectionAsync("theirs"));
+        Assert.Equal(["", "lobby"], rooms.Answer.Order(StringComparer.Ordinal));
+        AssertSent(rooms, Times(guessed, "SMEMBERS"), ["SMEMBERS"]);
+        var attributes = await ProfileReadAsync(shared, admin, () => asker.Store.GetConnectionAttributesAsync("theirs"));
+        Assert.Equal("alice", Assert.Single(attributes.Answer).Value);
+        AssertSent(attributes, Times(guessed, "HGETALL"), ["HGETALL"]);
+        var ns = await ProfileReadAsync(shared, admin, () => asker.Store.GetNamespaceAsync("theirs"));
+        Assert.Equal("/chat", ns.Answer);
+        AssertSent(ns, Times(guessed, "EXISTS"), ["EXISTS"]);
+        var member = await ProfileReadAsync(shared, admin, () => asker.Store.GetMembershipAsync("theirs", "lobby"));
+        Assert.Equal(new RoomMembership("/chat", true), member.Answer);
+        AssertSent(member, Times(guessed, "EXISTS", "SISMEMBER"), ["EXISTS", "SISMEMBER"]);
+        var notMember = await ProfileReadAsync(shared, admin, () => asker.Store.GetMembershipAsync("theirs", "kitchen"));
+        Assert.Equal(new RoomMembership("/chat", false), notMember.Answer);
+        AssertSent(notMember, Times(guessed, "EXISTS", "SISMEMBER"), ["EXISTS", "SISMEMBER"]);
+        var unknown = await ProfileReadAsync(shared, admin, () => asker.Store.GetNamespaceAsync("nobody"));
+        Assert.Null(unknown.Answer);
+        AssertSent(unknown, Times(guessed, "EXISTS"), []);
+    }
+
+    /// <summary>
+    /// Runs one read of a connection while Redis holds every command for a while (so the pointer look-up's answer is
+    /// late), and sorts the other commands it sent by when they were made: with the look-up (before half its wait), or
+    /// after its answer (a second round trip). The read runs alone, so the commands are its own.
+    /// </summary>
+    private static async Task<(T Answer, string[] WithLookUp, string[] AfterAnswer)> ProfileReadAsync<T>(IConnectionMultiplexer shared, IConnectionMultiplexer admin, Func<Task<T>> read)
     {
         var session = new ProfilingSession();
         shared.RegisterProfiler(() => session);
         await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "300", "ALL").DefaultTimeout();
-        var rooms = asker.Store.GetRoomsOfConnectionAsync("theirs");
-        var attributes = asker.Store.GetConnectionAttributesAsync("theirs");
-        var ns = asker.Store.GetNamespaceAsync("theirs");
-        var member = asker.Store.GetMembershipAsync("theirs", "lobby");
-        var notMember = asker.Store.GetMembershipAsync("theirs", "kitchen");
-        var unknown = asker.Store.GetNamespaceAsync("nobody");
-        Assert.Equal(["", "lobby"], (await rooms.DefaultTimeout()).Order(StringComparer.Ordinal));
-        Assert.Equal("alice", Assert.Single(await attributes.DefaultTimeout()).Value);
-        Assert.Equal("/chat", await ns.DefaultTimeout());
-        Assert.Equal(new RoomMembership("/chat", true), await member.DefaultTimeout());
-        Assert.Equal(new RoomMembership("/chat", false), await notMember.DefaultTimeout());
-        Assert.Null(await unknown.DefaultTimeout());
-
+        var answer = await read().DefaultTimeout();
+        shared.RegisterProfiler(() => null);
         var commands = session.FinishProfiling().Where(c => c.RetransmissionOf is null).ToArray();
-        var lookUps = commands.Where(c => c.Command == "HGET").ToArray();
-        Assert.Equal(6, lookUps.Length);
-        var firstSent = lookUps.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending);
-        var firstAnswer = lookUps.Min(c => c.CommandCreated + c.CreationToEnqueued + c.EnqueuedToSending + c.SentToResponse);
-        var waitedFrom = firstSent + ((firstAnswer - firstSent) / 2);
+        var lookUp = Assert.Single(commands, c => c.Command == "HGET");
+        var sent = lookUp.CommandCreated + lookUp.CreationToEnqueued + lookUp.EnqueuedToSending;
+        var waitedFrom = sent + (lookUp.SentToResponse / 2);
+        var reads = commands.Where(c => !ReferenceEquals(c, lookUp)).ToArray();
+        return (answer, Sorted(reads.Where(c => c.CommandCreated < waitedFrom)), Sorted(reads.Where(c => c.CommandCreated >= waitedFrom)));
 
-        // Per read: how many of the six queries need it (rooms, attributes, namespace, two memberships).
-        var perQuery = new Dictionary<string, int>(StringComparer.Ordinal) { ["SMEMBERS"] = 1, ["HGETALL"] = 1, ["EXISTS"] = 3, ["SISMEMBER"] = 2 };
-        foreach (var (read, queries) in perQuery)
-        {
-            Assert.Equal(queries, commands.Count(c => c.Command == read && c.CommandCreated >= waitedFrom));
-        }
-
-        // With the look-ups went the guessed reads, the unknown connection's namespace check included.
-        Assert.Equal(guessed, commands.Count(c => c.Command == "SMEMBERS" && c.CommandCreated < waitedFrom));
-        Assert.Equal(guessed, commands.Count(c => c.Command == "HGETALL" && c.CommandCreated < waitedFrom));
-        Assert.Equal(4 * guessed, commands.Count(c => c.Command == "EXISTS" && c.CommandCreated < waitedFrom));
-        Assert.Equal(2 * guessed, commands.Count(c => c.Command == "SISMEMBER" && c.CommandCreated < waitedFrom));
+        static string[] Sorted(IEnumerable<IProfiledCommand> commands) => [.. commands.Select(c => c.Command).Order(StringComparer.Ordinal)];
     }
+
+    private static void AssertSent<T>((T Answer, string[] WithLookUp, string[] AfterAnswer) read, string[] withLookUp, string[] afterAnswer)
+    {
+        Assert.Equal(withLookUp, read.WithLookUp);
+        Assert.Equal(afterAnswer, read.AfterAnswer);
+    }
+
+    /// <summary>The commands of <paramref name="guesses"/> guessed reads, each sending <paramref name="commands"/>, in order.</summary>
+    private static string[] Times(int guesses, params string[] commands)
+        => [.. Enumerable.Range(0, guesses).SelectMany(_ => commands).Order(StringComparer.Ordinal)];
 
     private static void AssertOneScriptPerQuery(Dictionary<string, int> sent, int queries)
     {
