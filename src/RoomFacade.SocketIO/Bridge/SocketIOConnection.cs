@@ -34,8 +34,13 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
         _handshake = handshake;
         _resolver = resolver;
         _logger = logger;
+        Time = time;
         _ = EnforceConnectTimeoutAsync(time);
     }
+
+    public SocketIOOptions Options => _engine.Options;
+
+    public TimeProvider Time { get; }
 
     public void OnTextMessage(string text)
     {
@@ -137,6 +142,9 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
         Send(SocketIOPacketParser.Encode(SocketIOPacketType.ConnectError, @namespace, null, JsonSerializer.Serialize(payload, _resolver.PayloadJson)), []);
     }
 
+    /// <summary>A namespace answered its CONNECT with <c>40</c>: from now on the connection timeout no longer applies.</summary>
+    public void OnNamespaceConnected() => Volatile.Write(ref _connectedOnce, 1);
+
     public void FailTransport(string reason) => _engine.Close(reason, notifyClient: true);
 
     public void RejectOversizedEvent(string @namespace, long size, long limit)
@@ -223,7 +231,6 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
             return;
         }
 
-        Interlocked.Exchange(ref _connectedOnce, 1);
         connection.Start(_resolver.GetPipeline(hubType), _handshake, packet.Data ?? EmptyAuth, _engine.Id);
     }
 
