@@ -41,8 +41,11 @@ public static class SocketIORoomFacadeBuilderExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, SocketIOHubProtocol>());
         if (!services.Any(d => d.ServiceType == typeof(SocketIOConnectFilter)))
         {
+            // The outermost hub filter (SignalR runs filters in the order they were added, and the first
+            // IConfigureOptions runs first), so that a HubException from any application filter is a refusal too.
             services.AddSingleton<SocketIOConnectFilter>();
-            services.Configure<HubOptions>(o => o.AddFilter<SocketIOConnectFilter>());
+            services.Insert(0, ServiceDescriptor.Singleton<IConfigureOptions<HubOptions>>(
+                new ConfigureNamedOptions<HubOptions>(Microsoft.Extensions.Options.Options.DefaultName, o => o.AddFilter<SocketIOConnectFilter>())));
         }
 
         services.PostConfigure<HubOptions>(o =>

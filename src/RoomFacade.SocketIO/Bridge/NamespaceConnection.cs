@@ -140,8 +140,16 @@ internal sealed class NamespaceConnection
     private async Task<bool> PumpAsync()
     {
         var reader = _fromHub.Reader;
+
+        // The CONNECT is answered once OnConnectedAsync ended (its sends wait in the pipe), so that a refusal there is a
+        // CONNECT_ERROR, as a Node middleware's next(err). The wait is bounded by connectTimeout, and so is what waits.
+        var outcome = _feature!.Outcome.WaitAsync(_owner.Options.ConnectTimeout, _owner.Time);
+        _ = outcome.ContinueWith(static (_, r) => ((PipeReader)r!).CancelPendingRead(), reader, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         var handshakeDone = false;
+        var outcomeKnown = false;
         var failing = false;
+        long counted = 0;
+        var waiting = 0;
         while (true)
         {
             var result = await reader.ReadAsync().ConfigureAwait(false);
@@ -152,27 +160,57 @@ internal sealed class NamespaceConnection
                 if (error is not null)
                 {
                     _owner.SendConnectError(Namespace, error);
+                    return await StopAsync(reader, buffer).ConfigureAwait(false);
+                }
+            }
+
+            if (handshakeDone && !outcomeKnown)
+            {
+                if (!outcome.IsCompleted && !result.IsCompleted)
+                {
+                    // Still connecting: frames (broadcasts to its rooms, sends of OnConnectedAsync) wait unread, at most
+                    // MaxBufferedPackets of them, as in the Engine.IO queue they are bound for.
+                    var rest = buffer.Slice(counted);
+                    while (HubFrame.TryRead(ref rest, out var waitingFrame))
+                    {
+                        waiting += 1 + waitingFrame.Attachments.Count;
+                    }
+
+                    counted = buffer.Length - rest.Length;
+                    if (waiting > _owner.Options.MaxBufferedPackets)
+                    {
+                        _owner.FailTransport("outgoing queue full while connecting (slow OnConnectedAsync)");
+                        return await StopAsync(reader, buffer).ConfigureAwait(false);
+                    }
+
                     reader.AdvanceTo(buffer.Start, buffer.End);
-                    await reader.CompleteAsync().ConfigureAwait(false);
-                    return false;
+                    continue;
                 }
 
-                // The CONNECT is answered once OnConnectedAsync ended (its sends wait in the pipe), so that a
-                // refusal there is a CONNECT_ERROR, as a Node middleware's next(err).
-                var outcome = await _feature!.Outcome.ConfigureAwait(false);
-                if (outcome.Kind == ConnectOutcomeKind.Refused)
+                outcomeKnown = true;
+                ConnectOutcome connectOutcome;
+                try
+                {
+                    connectOutcome = await outcome.ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    _owner.FailTransport("connect timeout (OnConnectedAsync did not end)");
+                    return await StopAsync(reader, buffer).ConfigureAwait(false);
+                }
+
+                if (connectOutcome.Kind == ConnectOutcomeKind.Refused)
                 {
                     _owner.OnNamespaceEnded(this, serverDisconnect: false);
-                    _owner.SendConnectError(Namespace, outcome.Refusal!.Message, (outcome.Refusal as SocketIOConnectRefusedException)?.ErrorData);
-                    reader.AdvanceTo(buffer.End);
-                    await reader.CompleteAsync().ConfigureAwait(false);
-                    return false;
+                    _owner.SendConnectError(Namespace, connectOutcome.Refusal!.Message, (connectOutcome.Refusal as SocketIOConnectRefusedException)?.ErrorData);
+                    return await StopAsync(reader, buffer).ConfigureAwait(false);
                 }
 
-                failing = outcome.Kind == ConnectOutcomeKind.Failed;
+                failing = connectOutcome.Kind == ConnectOutcomeKind.Failed;
                 if (!failing)
                 {
                     _owner.Send(SocketIOPacketParser.Encode(SocketIOPacketType.Connect, Namespace, null, $"{{\"sid\":\"{Id}\"}}"), []);
+                    _owner.OnNamespaceConnected();
                 }
             }
 
@@ -181,9 +219,7 @@ internal sealed class NamespaceConnection
                 // A connect that failed is not a namespace yet: only its closing error goes on (as a transport close).
                 if ((!failing || frame.Kind == HubFrameKind.Failure) && !Forward(frame))
                 {
-                    reader.AdvanceTo(buffer.Start, buffer.End);
-                    await reader.CompleteAsync().ConfigureAwait(false);
-                    return false;
+                    return await StopAsync(reader, buffer).ConfigureAwait(false);
                 }
             }
 
@@ -199,6 +235,14 @@ internal sealed class NamespaceConnection
                 return handshakeDone && !failing;
             }
         }
+    }
+
+    /// <summary>Stops reading the hub's output (what it writes from now on is dropped); the hub did not end cleanly.</summary>
+    private static async Task<bool> StopAsync(PipeReader reader, ReadOnlySequence<byte> buffer)
+    {
+        reader.AdvanceTo(buffer.End);
+        await reader.CompleteAsync().ConfigureAwait(false);
+        return false;
     }
 
     /// <summary>Sends one hub frame to the client; <see langword="false"/> when the hub failed the connection.</summary>

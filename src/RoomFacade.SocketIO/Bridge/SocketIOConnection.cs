@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using System.Security.Claims;
+using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
@@ -34,8 +36,13 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
         _handshake = handshake;
         _resolver = resolver;
         _logger = logger;
+        Time = time;
         _ = EnforceConnectTimeoutAsync(time);
     }
+
+    public SocketIOOptions Options => _engine.Options;
+
+    public TimeProvider Time { get; }
 
     public void OnTextMessage(string text)
     {
@@ -125,17 +132,48 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
         _engine.Send(frames);
     }
 
-    /// <summary>Sends CONNECT_ERROR <c>{"message":…,"data":…}</c> (<c>data</c> left out when <see langword="null"/>).</summary>
+    /// <summary>
+    /// Sends CONNECT_ERROR <c>{"message":…,"data":…}</c> (<c>data</c> left out when <see langword="null"/>). The envelope
+    /// keys are the protocol's; only <c>data</c> is serialized with the hub protocol's payload options. Data that cannot
+    /// be serialized is logged and left out, so the client still gets the refusal.
+    /// </summary>
     public void SendConnectError(string @namespace, string message, object? data = null)
     {
-        var payload = new Dictionary<string, object?> { ["message"] = message };
-        if (data is not null)
+        byte[] json;
+        try
         {
-            payload["data"] = data;
+            json = WriteConnectError(message, data, _resolver.PayloadJson);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            LogConnectErrorDataFailed(_logger, @namespace, data!.GetType(), ex);
+            json = WriteConnectError(message, null, _resolver.PayloadJson);
         }
 
-        Send(SocketIOPacketParser.Encode(SocketIOPacketType.ConnectError, @namespace, null, JsonSerializer.Serialize(payload, _resolver.PayloadJson)), []);
+        Send(SocketIOPacketParser.Encode(SocketIOPacketType.ConnectError, @namespace, null, Encoding.UTF8.GetString(json)), []);
     }
+
+    private static byte[] WriteConnectError(string message, object? data, JsonSerializerOptions payloadJson)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", message);
+            if (data is not null)
+            {
+                writer.WritePropertyName("data");
+                JsonSerializer.Serialize(writer, data, data.GetType(), payloadJson);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A namespace answered its CONNECT with <c>40</c>: from now on the connection timeout no longer applies.</summary>
+    public void OnNamespaceConnected() => Volatile.Write(ref _connectedOnce, 1);
 
     public void FailTransport(string reason) => _engine.Close(reason, notifyClient: true);
 
@@ -223,7 +261,6 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
             return;
         }
 
-        Interlocked.Exchange(ref _connectedOnce, 1);
         connection.Start(_resolver.GetPipeline(hubType), _handshake, packet.Data ?? EmptyAuth, _engine.Id);
     }
 
@@ -255,6 +292,9 @@ internal sealed partial class SocketIOConnection : IEngineMessageHandler
 
     [LoggerMessage(EventId = 22, Level = LogLevel.Warning, Message = "Socket.IO connection {Sid} sent an event of {Size} bytes to {Namespace}, over the hub's MaximumReceiveMessageSize of {Limit} bytes; closing it (raise HubOptions<THub>.MaximumReceiveMessageSize to accept it).")]
     private static partial void LogOversizedEvent(ILogger logger, string sid, string @namespace, long size, long limit);
+
+    [LoggerMessage(EventId = 23, Level = LogLevel.Error, Message = "The data of a CONNECT_ERROR to {Namespace} ({DataType}) could not be serialized; the refusal is sent without it.")]
+    private static partial void LogConnectErrorDataFailed(ILogger logger, string @namespace, Type dataType, Exception exception);
 
     [LoggerMessage(EventId = 21, Level = LogLevel.Warning, Message = "Authorizing a Socket.IO CONNECT to {Namespace} failed.")]
     private static partial void LogAuthorizationFailed(ILogger logger, string @namespace, Exception exception);

@@ -27,20 +27,6 @@ internal sealed class SocketIOFeature(JsonElement auth, string @namespace, strin
         ? new ConnectOutcome(ConnectOutcomeKind.Refused, refusal)
         : new ConnectOutcome(ConnectOutcomeKind.Failed, null));
 
-    /// <summary>The hub pipeline ended; when no outcome was set (a filter before ours threw), it failed.</summary>
+    /// <summary>The hub pipeline ended; when no outcome was set (it ended before OnConnectedAsync ran), it failed.</summary>
     public void PipelineEnded() => _outcome.TrySetResult(new ConnectOutcome(ConnectOutcomeKind.Failed, null));
-}
-
-/// <summary>How a namespace CONNECT ended.</summary>
-internal enum ConnectOutcomeKind
-{
-    Success,
-    Refused,
-    Failed,
-}
-
-/// <summary>The outcome of a namespace CONNECT; <see cref="Refusal"/> is set when it was refused.</summary>
-internal readonly record struct ConnectOutcome(ConnectOutcomeKind Kind, HubException? Refusal)
-{
-    public static ConnectOutcome Success => new(ConnectOutcomeKind.Success, null);
 }

@@ -17,6 +17,7 @@ internal sealed partial class EngineIOServer
     private readonly TimeProvider _time;
     private readonly EngineMetrics? _metrics;
     private readonly ILogger _logger;
+    private int _stopping;
 
     /// <summary>Creates the server; when the application stops, every session is closed (see <see cref="CloseAll"/>).</summary>
     public EngineIOServer(IOptions<SocketIOOptions> options, TimeProvider time, ILoggerFactory loggers, EngineMetrics? metrics = null, IHostApplicationLifetime? lifetime = null)
@@ -84,6 +85,14 @@ internal sealed partial class EngineIOServer
 
         var session = new EngineIOSession(NewId(), Options, _time, _logger, Forget, _ => _metrics?.SlowClientClosed());
         _sessions[session.Id] = session;
+        if (Volatile.Read(ref _stopping) != 0)
+        {
+            // Checked after the session is listed: CloseAll, which sets the flag first, either sees it or this refuses it.
+            _sessions.TryRemove(session.Id, out _);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
         _metrics?.SessionOpened();
         SetAffinityCookie(context, session.Id);
         onOpen(session, context);
@@ -207,18 +216,31 @@ internal sealed partial class EngineIOServer
     /// <summary>
     /// Closes every session with a close packet, as Node's <c>io.close()</c>: long polls and WebSockets end, so the host
     /// stops at once instead of waiting for its shutdown timeout, and clients reconnect (reason "transport close").
+    /// From then on new handshakes are answered 503, so no session opened during the stop holds it up.
     /// </summary>
     public void CloseAll()
     {
+        Volatile.Write(ref _stopping, 1);
         var count = 0;
         foreach (var session in _sessions.Values)
         {
-            session.Close("server shutting down", notifyClient: true);
+            try
+            {
+                session.Close("server shutting down", notifyClient: true);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                LogCloseFailed(_logger, session.Id, ex);
+            }
+
             count++;
         }
 
         LogClosingAll(_logger, count);
     }
+
+    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "Closing Engine.IO session {Sid} while the application stops failed; closing the others.")]
+    private static partial void LogCloseFailed(ILogger logger, string sid, Exception exception);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "The application is stopping: closing {Count} Engine.IO session(s).")]
     private static partial void LogClosingAll(ILogger logger, int count);

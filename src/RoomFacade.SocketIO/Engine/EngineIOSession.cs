@@ -24,6 +24,7 @@ internal sealed partial class EngineIOSession
     private bool _postPending;
     private int _closedFlag;
     private int _releasedFlag;
+    private int _overflowedFlag;
 
     public EngineIOSession(string id, SocketIOOptions options, TimeProvider time, ILogger logger, Action<EngineIOSession> onClosed, Action<EngineIOSession>? onOverflow = null)
     {
@@ -35,7 +36,8 @@ internal sealed partial class EngineIOSession
         _onOverflow = onOverflow;
 
         // Bounded: a client that stops reading (no poll, a full TCP window) cannot make the server buffer without end.
-        _outgoing = Channel.CreateBounded<EngineFrame>(new BoundedChannelOptions(options.MaxBufferedPackets)
+        // Send keeps at most MaxBufferedPackets in it; the one slot more is for the close packet.
+        _outgoing = Channel.CreateBounded<EngineFrame>(new BoundedChannelOptions(options.MaxBufferedPackets + 1)
         {
             FullMode = BoundedChannelFullMode.Wait,
             SingleReader = false,
@@ -85,40 +87,39 @@ internal sealed partial class EngineIOSession
     /// Queues one packet; <see langword="false"/> when the session is closed, or when its queue already holds
     /// <see cref="SocketIOOptions.MaxBufferedPackets"/> packets: the session is then closed (never a silent drop).
     /// </summary>
-    public bool Send(EngineFrame frame)
-    {
-        bool written;
-        lock (_lock)
-        {
-            written = _outgoing.Writer.TryWrite(frame);
-        }
+    public bool Send(EngineFrame frame) => Send([frame]);
 
-        return written || Overflowed();
-    }
-
-    /// <summary>Queues several packets with no other packet between them (a Socket.IO packet and its binary attachments).</summary>
+    /// <summary>
+    /// Queues several packets with no other packet between them (a Socket.IO packet and its binary attachments): all of
+    /// them, or none when they do not all fit.
+    /// </summary>
     public bool Send(IReadOnlyList<EngineFrame> frames)
     {
-        var written = true;
         lock (_lock)
         {
-            foreach (var frame in frames)
+            if (IsClosed)
             {
-                if (!_outgoing.Writer.TryWrite(frame))
+                return false;
+            }
+
+            if (_outgoing.Reader.Count + frames.Count <= Options.MaxBufferedPackets)
+            {
+                foreach (var frame in frames)
                 {
-                    written = false;
-                    break;
+                    _outgoing.Writer.TryWrite(frame);
                 }
+
+                return true;
             }
         }
 
-        return written || Overflowed();
+        return Overflowed();
     }
 
-    /// <summary>A write found the queue full (not closed): the client stopped reading, so the session is closed.</summary>
+    /// <summary>A write found the queue full (not closed): the client stopped reading, so the session is closed (counted once).</summary>
     private bool Overflowed()
     {
-        if (!IsClosed)
+        if (!IsClosed && Interlocked.Exchange(ref _overflowedFlag, 1) == 0)
         {
             LogOverflow(_logger, Id, Options.MaxBufferedPackets, Transport);
             _onOverflow?.Invoke(this);

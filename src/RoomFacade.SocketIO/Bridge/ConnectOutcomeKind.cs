@@ -1,0 +1,9 @@
+namespace RoomFacade.SocketIO.Bridge;
+
+/// <summary>How a namespace CONNECT ended.</summary>
+internal enum ConnectOutcomeKind
+{
+    Success,
+    Refused,
+    Failed,
+}
