@@ -27,15 +27,15 @@ public sealed class BrowserTests
           const report = (result) => fetch("/result", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(result) });
           const endpoint = new URLSearchParams(location.search).get("endpoint");
           const socket = io(endpoint, { reconnection: false, timeout: 10000 });
-          let first = null, upgraded = null;
+          let first = null, upgrade = null;
           socket.io.on("open", () => {
             first = socket.io.engine.transport.name; // the transport of the handshake (the upgrade may end before "connect")
-            socket.io.engine.on("upgrade", (t) => { upgraded = t.name; });
+            upgrade = new Promise((resolve) => socket.io.engine.once("upgrade", (t) => resolve(t.name)));
           });
           socket.on("connect_error", (err) => report({ error: err.message }));
           socket.on("connect", async () => {
             try {
-              while (!upgraded) await new Promise((r) => setTimeout(r, 20));
+              const upgraded = await upgrade; // the engine's own event, bounded by the test's wait for the result
               const sum = await socket.timeout(10000).emitWithAck("Add", 20, 22);
               report({ first, upgraded, transport: socket.io.engine.transport.name, sum, origin: location.origin });
             } catch (err) {
@@ -72,6 +72,14 @@ public sealed class BrowserTests
         var result = await RunChromiumAsync(page, endpoint.BaseUrl);
 
         Assert.Equal("xhr poll error", result.GetProperty("error").GetString());
+
+        // The refusal is the endpoint's, not any network failure: from that origin, a handshake gets no CORS header.
+        using var http = new HttpClient();
+        using var handshake = new HttpRequestMessage(HttpMethod.Get, $"{endpoint.BaseUrl}/socket.io/?EIO=4&transport=polling");
+        handshake.Headers.Add("Origin", page.Server.BaseUrl);
+        using var response = await http.SendAsync(handshake).DefaultTimeout();
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"), "a refused origin got a CORS header");
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
     }
 
     /// <summary>Serves the page, the npm client's browser bundle and the result endpoint on their own port.</summary>
@@ -103,7 +111,7 @@ public sealed class BrowserTests
         var profile = Directory.CreateTempSubdirectory("roomfacade-chromium-");
         var start = new ProcessStartInfo(Chromium)
         {
-            RedirectStandardOutput = true,
+            RedirectStandardOutput = false, // not read: a full pipe would block chromium
             RedirectStandardError = true,
             UseShellExecute = false,
         };

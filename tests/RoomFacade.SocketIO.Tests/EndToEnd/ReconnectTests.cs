@@ -24,7 +24,7 @@ public sealed class ReconnectTests
 
             var stopping = server.DisposeAsync().AsTask();
             server = null;
-            await stopping;
+            await stopping.DefaultTimeout(TimeSpan.FromSeconds(10)); // the endpoint closes its sessions: no wait for the 30 s shutdown timeout
             var lost = await node.WaitForAsync(e => e.Ev() == "disconnect" && e.Name() == "a");
             Assert.True(lost.GetProperty("active").GetBoolean()); // not "io server disconnect": the client will retry
             Assert.NotEqual("io server disconnect", lost.Str("reason"));
