@@ -2,6 +2,7 @@ using System.Net;
 using ChatRooms.Hubs;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
+using RoomFacade.SocketIO;
 using StackExchange.Redis;
 
 namespace ChatRooms;
@@ -22,9 +23,11 @@ public static class ChatRoomsApp
             .AddDefaultNamespace<ChatHub>()      // io.sockets
             .AddNamespace<NewsHub>("/news")      // io.of('/news')
             .AddJoinAuthorizer(join => !join.Room.StartsWith("admin:", StringComparison.Ordinal) || join.User?.IsInRole("admin") == true)
-            // socket.io-client 4.x: namespace "/" = ChatHub, "/news" = NewsHub. Options from the RoomFacade:SocketIO section,
-            // e.g. --RoomFacade:SocketIO:Cookie:Name=io sets the affinity cookie for polling clients behind a load balancer.
-            .AddSocketIO(o => builder.Configuration.GetSection("RoomFacade:SocketIO").Bind(o));
+            .AddSocketIO();                      // socket.io-client 4.x: namespace "/" = ChatHub, "/news" = NewsHub
+
+        // Socket.IO options from the RoomFacade:SocketIO section, e.g. --RoomFacade:SocketIO:Cookie:Name=io sets the
+        // affinity cookie for polling clients behind a load balancer.
+        builder.Services.Configure<SocketIOOptions>(builder.Configuration.GetSection("RoomFacade:SocketIO"));
         var health = builder.Services.AddHealthChecks();
 
         // Scale-out: with ConnectionStrings:Redis set, the Redis room index answers room queries for every server, and
