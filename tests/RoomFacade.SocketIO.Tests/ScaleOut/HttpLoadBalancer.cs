@@ -16,7 +16,7 @@ internal sealed record ForwardedExchange(int Server, string RequestLine, string?
 /// server it was routed to. Without an affinity cookie name, requests go round-robin. With one, a request whose cookie
 /// value the balancer has seen in a <c>Set-Cookie</c> of some server goes to that server; any other goes round-robin.
 /// </summary>
-internal sealed class HttpLoadBalancer : IAsyncDisposable
+internal sealed class HttpLoadBalancer : LoopbackTcpServer
 {
     private const int MaxHead = 64 * 1024;
     private const int MaxCapturedBody = 64 * 1024;
@@ -24,22 +24,16 @@ internal sealed class HttpLoadBalancer : IAsyncDisposable
 
     private readonly int[] _ports;
     private readonly string? _cookieName;
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, int> _affinity = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<ForwardedExchange> _exchanges = new();
-    private readonly Task _accepting;
     private int _next = -1;
 
     public HttpLoadBalancer(IEnumerable<int> serverPorts, string? affinityCookie)
     {
         _ports = [.. serverPorts];
         _cookieName = affinityCookie;
-        _listener.Start();
-        _accepting = AcceptLoopAsync();
+        Start();
     }
-
-    public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     /// <summary>Every request forwarded so far whose response has ended (upgrades when the 101 was sent).</summary>
     public IReadOnlyList<ForwardedExchange> Exchanges => [.. _exchanges];
@@ -47,35 +41,11 @@ internal sealed class HttpLoadBalancer : IAsyncDisposable
     /// <summary>The server a cookie value was set by, or <see langword="null"/> if no server set it.</summary>
     public int? ServerOf(string cookieValue) => _affinity.TryGetValue(cookieValue, out var server) ? server : null;
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accepting;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = ForwardAsync(client);
-        }
-    }
-
-    private async Task ForwardAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         using (var upstream = new TcpClient())
-        using (var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token))
+        using (var done = CancellationTokenSource.CreateLinkedTokenSource(Stopping))
         {
             try
             {

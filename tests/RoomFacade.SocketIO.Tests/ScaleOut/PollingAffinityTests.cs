@@ -16,25 +16,9 @@ namespace RoomFacade.SocketIO.Tests.ScaleOut;
 /// affinity cookie (<c>--RoomFacade:SocketIO:Cookie:Name=io</c>) and a balancer routing by it, polling-only and
 /// polling-then-upgrade clients work and get room broadcasts sent on the other server.
 /// </summary>
-public abstract class PollingAffinityTests(string backplane) : IAsyncLifetime
+public abstract class PollingAffinityTests(string backplane) : ChatRoomsOnRedisTestBase(backplane)
 {
     private const string UnknownSession = """{"code":1,"message":"Session ID unknown"}""";
-
-    private readonly string _prefix = "sioaff" + Guid.NewGuid().ToString("N")[..10];
-    private readonly List<IAsyncDisposable> _disposables = [];
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var d in Enumerable.Reverse(_disposables))
-        {
-            await d.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
 
     [Fact]
     public async Task Without_affinity_a_polling_only_client_does_not_stay_connected_and_a_server_answers_400_Session_ID_unknown()
@@ -98,8 +82,7 @@ public abstract class PollingAffinityTests(string backplane) : IAsyncLifetime
         // on the server that does not hold its session.
         for (var i = 0; i < servers.Length; i++)
         {
-            var signalR = new HubConnectionBuilder().WithUrl(servers[i].BaseUrl + "/chat").Build();
-            _disposables.Add(signalR);
+            var signalR = Track(new HubConnectionBuilder().WithUrl(servers[i].BaseUrl + "/chat").Build());
             await signalR.StartAsync().DefaultTimeout();
             await signalR.InvokeAsync("BroadcastToRoom", "lobby", "from-server-" + i).DefaultTimeout();
         }
@@ -126,27 +109,6 @@ public abstract class PollingAffinityTests(string backplane) : IAsyncLifetime
 
     private static int Port(TestServer server) => new Uri(server.BaseUrl).Port;
 
-    private static string[] Received(NodeDriver node, string name)
-        => [.. node.Seen.Where(e => e.Ev() == "event" && e.Name() == name && e.Str("event") == "message").Select(e => e.GetProperty("args")[0].Str("text"))];
-
-    private Task<TestServer> StartServerAsync(params string[] extra) => TestServer.StartAsync(
-        args => ChatRoomsApp.Create(args),
-        [
-            $"--ConnectionStrings:Redis={_redis.ConnectionString}",
-            $"--RoomFacade:Redis:KeyPrefix={_prefix}",
-            $"--RoomFacade:Redis:Backplane={backplane}",
-            .. extra,
-        ]);
-
-    private T Track<T>(T value)
-        where T : IAsyncDisposable
-    {
-        _disposables.Add(value);
-        return value;
-    }
-
-    private async Task<T> Track<T>(Task<T> task)
-        where T : IAsyncDisposable => Track(await task);
 }
 
 /// <summary><see cref="PollingAffinityTests"/> on RoomFacade's backplane (<c>AddRedisBackplane()</c>).</summary>

@@ -16,39 +16,22 @@ namespace RoomFacade.SocketIO.Tests.ScaleOut;
 /// on the backplane given by the subclass. Servers run with ServerTimeout 3 s, heartbeat 0.5 s and operation timeout
 /// 2 s, so every fault bound is a few seconds.
 /// </summary>
-public abstract class SocketIOScaleOutTests(string backplane) : IAsyncLifetime
+public abstract class SocketIOScaleOutTests(string backplane) : ChatRoomsOnRedisTestBase(backplane)
 {
     // Crash: ServerTimeout (3 s) + sweep interval (0.5 s) + slack for a loaded 2-core machine.
     private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(12);
 
-    private readonly string _prefix = "sio" + Guid.NewGuid().ToString("N")[..10];
-    private readonly List<IAsyncDisposable> _disposables = [];
-    private RedisServer _redis = null!;
-
-    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        foreach (var d in Enumerable.Reverse(_disposables))
-        {
-            await d.DisposeAsync();
-        }
-
-        await _redis.DisposeAsync();
-    }
-
     [Fact]
     public async Task SignalR_and_SocketIO_clients_on_two_servers_share_a_room_get_each_broadcast_once_and_are_listed_together()
     {
-        var a = await Track(StartServerAsync());
-        var b = await Track(StartServerAsync());
+        var a = await Track(StartServerAsync(FastFaults));
+        var b = await Track(StartServerAsync(FastFaults));
         var node = await Track(NodeDriver.StartAsync());
         node.On("ioA", "message");
         node.On("ioB", "message");
         var ioA = (await node.ConnectAsync("ioA", a.BaseUrl, WebSocketOnly)).Str("id");
         var ioB = (await node.ConnectAsync("ioB", b.BaseUrl, WebSocketOnly)).Str("id");
-        var sigB = new HubConnectionBuilder().WithUrl(b.BaseUrl + "/chat").Build();
-        _disposables.Add(sigB);
+        var sigB = Track(new HubConnectionBuilder().WithUrl(b.BaseUrl + "/chat").Build());
         var signalRTexts = new ConcurrentQueue<string>();
         sigB.On<ChatMessage>("message", m => signalRTexts.Enqueue(m.Text));
         await sigB.StartAsync().DefaultTimeout();
@@ -85,10 +68,10 @@ public abstract class SocketIOScaleOutTests(string backplane) : IAsyncLifetime
     [Fact]
     public async Task A_killed_servers_SocketIO_sockets_leave_every_room_within_the_bound_and_the_client_reconnects_to_the_other_server()
     {
-        var a = await Track(StartServerAsync());
-        var doomed = await Track(ChatRoomsProcess.StartAsync(ServerArgs()));
+        var a = await Track(StartServerAsync(FastFaults));
+        var doomed = await Track(ChatRoomsProcess.StartAsync(ServerArgs(FastFaults)));
         var balancer = new SwitchableTcpProxy(new Uri(doomed.BaseUrl).Port);
-        _disposables.Add(balancer);
+        Track(balancer);
         var node = await Track(NodeDriver.StartAsync());
         var first = await node.ConnectAsync("io", balancer.BaseUrl, new { transports = new[] { "websocket" }, reconnection = true, reconnectionDelay = 100, reconnectionDelayMax = 500 });
         var deadId = first.Str("id");
@@ -117,9 +100,9 @@ public abstract class SocketIOScaleOutTests(string backplane) : IAsyncLifetime
     [Fact]
     public async Task Redis_down_at_CONNECT_closes_the_transport_and_the_client_retries_until_Redis_is_back()
     {
-        var a = await Track(StartServerAsync());
+        var a = await Track(StartServerAsync(FastFaults));
         var node = await Track(NodeDriver.StartAsync());
-        await _redis.StopAsync();
+        await Redis.StopAsync();
 
         node.Send(new { op = "connect", name = "io", url = a.BaseUrl, opts = new { transports = new[] { "websocket" }, reconnection = true, reconnectionDelay = 200, reconnectionDelayMax = 500 }, forceNew = true });
         var closed = await node.WaitForAsync(e => e.Ev() == "disconnect" && e.Name() == "io");
@@ -127,7 +110,7 @@ public abstract class SocketIOScaleOutTests(string backplane) : IAsyncLifetime
         Assert.True(closed.GetProperty("active").GetBoolean());
         Assert.DoesNotContain(node.Seen, e => e.Ev() is "connect" or "connect_error");
 
-        await _redis.StartProcessAsync();
+        await Redis.StartProcessAsync();
         var connected = await node.WaitForAsync(e => e.Ev() == "connect" && e.Name() == "io");
         var clients = await node.EmitWithAckAsync("io", "GetClients", [""]);
         Assert.Contains(connected.Str("id"), clients.GetProperty("result").EnumerateArray().Select(e => e.GetString()));
@@ -135,30 +118,13 @@ public abstract class SocketIOScaleOutTests(string backplane) : IAsyncLifetime
 
     private static readonly object WebSocketOnly = new { transports = new[] { "websocket" } };
 
-    private static string? Text(JsonElement e, string name)
-        => e.Ev() == "event" && e.Name() == name && e.Str("event") == "message" ? e.GetProperty("args")[0].Str("text") : null;
-
-    private static string[] Received(NodeDriver node, string name) => [.. node.Seen.Select(e => Text(e, name)).OfType<string>()];
-
-    private string[] ServerArgs() =>
+    // Short fault bounds: a crashed server is swept within a few seconds.
+    private static readonly string[] FastFaults =
     [
-        $"--ConnectionStrings:Redis={_redis.ConnectionString}",
-        $"--RoomFacade:Redis:KeyPrefix={_prefix}",
         "--RoomFacade:Redis:ServerTimeout=00:00:03",
         "--RoomFacade:Redis:HeartbeatInterval=00:00:00.500",
         "--RoomFacade:Redis:OperationTimeout=00:00:02",
-        $"--RoomFacade:Redis:Backplane={backplane}",
     ];
-
-    private Task<TestServer> StartServerAsync() => TestServer.StartAsync(args => ChatRoomsApp.Create(args), ServerArgs());
-
-    private async Task<T> Track<T>(Task<T> task)
-        where T : IAsyncDisposable
-    {
-        var value = await task;
-        _disposables.Add(value);
-        return value;
-    }
 }
 
 /// <summary><see cref="SocketIOScaleOutTests"/> on RoomFacade's backplane (<c>AddRedisBackplane()</c>).</summary>

@@ -7,21 +7,15 @@ namespace RoomFacade.SocketIO.Tests.ScaleOut;
 /// A TCP proxy on 127.0.0.1 standing for a load balancer: new connections go to <see cref="TargetPort"/>, which a test
 /// switches to another server when one dies. A connection ends on both sides when either side closes.
 /// </summary>
-internal sealed class SwitchableTcpProxy : IAsyncDisposable
+internal sealed class SwitchableTcpProxy : LoopbackTcpServer
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _accepting;
     private int _targetPort;
 
     public SwitchableTcpProxy(int targetPort)
     {
         _targetPort = targetPort;
-        _listener.Start();
-        _accepting = AcceptLoopAsync();
+        Start();
     }
-
-    public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}";
 
     public int TargetPort
     {
@@ -29,39 +23,15 @@ internal sealed class SwitchableTcpProxy : IAsyncDisposable
         set => Volatile.Write(ref _targetPort, value);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _accepting;
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task AcceptLoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            var client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            _ = PipeAsync(client);
-        }
-    }
-
-    private async Task PipeAsync(TcpClient client)
+    protected override async Task ServeAsync(TcpClient client)
     {
         using (client)
         using (var upstream = new TcpClient())
         {
             try
             {
-                await upstream.ConnectAsync(IPAddress.Loopback, TargetPort, _stop.Token);
-                using var done = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+                await upstream.ConnectAsync(IPAddress.Loopback, TargetPort, Stopping);
+                using var done = CancellationTokenSource.CreateLinkedTokenSource(Stopping);
                 var up = CopyAsync(client.GetStream(), upstream.GetStream(), done);
                 var down = CopyAsync(upstream.GetStream(), client.GetStream(), done);
                 await Task.WhenAny(up, down);
