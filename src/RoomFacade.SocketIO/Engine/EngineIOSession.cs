@@ -87,13 +87,13 @@ internal sealed partial class EngineIOSession
     /// Queues one packet; <see langword="false"/> when the session is closed, or when its queue already holds
     /// <see cref="SocketIOOptions.MaxBufferedPackets"/> packets: the session is then closed (never a silent drop).
     /// </summary>
-    public bool Send(EngineFrame frame) => Send([frame]);
+    public bool Send(EngineFrame frame) => Send(new ReadOnlySpan<EngineFrame>(in frame));
 
     /// <summary>
     /// Queues several packets with no other packet between them (a Socket.IO packet and its binary attachments): all of
     /// them, or none when they do not all fit.
     /// </summary>
-    public bool Send(IReadOnlyList<EngineFrame> frames)
+    public bool Send(ReadOnlySpan<EngineFrame> frames)
     {
         lock (_lock)
         {
@@ -102,7 +102,7 @@ internal sealed partial class EngineIOSession
                 return false;
             }
 
-            if (_outgoing.Reader.Count + frames.Count <= Options.MaxBufferedPackets)
+            if (_outgoing.Reader.Count + frames.Length <= Options.MaxBufferedPackets)
             {
                 foreach (var frame in frames)
                 {
