@@ -3,14 +3,7 @@
 // socket.io-client against a Socket.IO server (namespace "/"). Every call is bounded by a timeout.
 const signalR = require('@microsoft/signalr');
 const { io } = require('socket.io-client');
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
+const { withTimeout, forEachLimited } = require('../Shared/util');
 
 const CALL_TIMEOUT_MS = 15000;
 
@@ -60,17 +53,6 @@ function connectSocketIO(baseUrl, timeoutMs) {
 /** Connects one client of the given kind ('signalr' | 'sio') to a server's base URL. */
 function connectClient(kind, baseUrl, timeoutMs = 20000) {
   return kind === 'signalr' ? connectSignalR(baseUrl, timeoutMs) : connectSocketIO(baseUrl, timeoutMs);
-}
-
-async function forEachLimited(items, limit, fn) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
 }
 
 /** Connects n clients, client i to server i % servers, at most `concurrency` connects in flight. */

@@ -14,12 +14,8 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const { SYSTEMS, Processes, startSystem } = require('./systems');
 const { connectMany, closeMany } = require('./clients');
+const { arg } = require('../Shared/util');
 const { countCommands, localRoomPublishes, joinLeave, population, clientsQuery, broadcast, connectStorm } = require('./workloads');
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
 
 const opts = {
   chatroomsDll: arg('chatrooms-dll', path.resolve(__dirname, '../../examples/ChatRooms/bin/Release/net10.0/ChatRooms.dll')),

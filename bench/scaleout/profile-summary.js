@@ -5,11 +5,7 @@
 // runtime's wait frames below (thread-pool and scheduler idle waits, the socket event loop's epoll wait, timers).
 // Usage: node profile-summary.js FILE.speedscope.json [--top 25] [--out summary.json]
 const fs = require('node:fs');
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { arg } = require('../Shared/util');
 
 const WAIT_FRAMES = [
   'System.Threading.Monitor.Wait(',

@@ -3,12 +3,22 @@
 // bench/socketio/server.js on Node), behind a redis-server of its own when it scales out. Also the probes read from
 // outside: CPU and RSS of every server process (/proc/PID), redis-server's CPU (INFO cpu) and its command counts
 // (INFO commandstats).
-const { spawn, execSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 const { createClient } = require('redis');
+const shared = require('../Shared/util');
+
+/** CPU seconds of a server process; 0 once it is gone (a killed server). */
+function procCpuSeconds(pid) {
+  try {
+    return shared.procCpuSeconds(pid);
+  } catch {
+    return 0;
+  }
+}
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHATROOMS_DIR = path.join(ROOT, 'examples', 'ChatRooms');
@@ -24,19 +34,7 @@ const SYSTEMS = {
   sio1: { label: 'Socket.IO 4.8, 1 node (in-memory adapter)', kind: 'node', servers: 1, redis: false, client: 'sio' },
 };
 
-const clockTicks = (() => {
-  try { return Number(execSync('getconf CLK_TCK').toString().trim()) || 100; } catch { return 100; }
-})();
 
-function procCpuSeconds(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-  } catch {
-    return 0;
-  }
-}
 
 function procRssBytes(pid) {
   try {
@@ -52,7 +50,7 @@ function machineBusySeconds() {
   try {
     const f = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
     const total = f.slice(0, 8).reduce((a, v) => a + v, 0);
-    return (total - f[3] - f[4]) / clockTicks; // minus idle and iowait
+    return (total - f[3] - f[4]) / shared.clockTicks; // minus idle and iowait
   } catch {
     return 0;
   }

@@ -4,15 +4,10 @@
 const net = require('node:net');
 const { cpuDelta, commandDelta, SUBSCRIBE_COMMANDS, sumOf, totalCalls } = require('./systems');
 const { connectClient, forEachLimited } = require('./clients');
+const { percentile } = require('../Shared/util');
 
 const now = () => performance.now();
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
 
 function stats(samples) {
   const sorted = Float64Array.from(samples).sort();

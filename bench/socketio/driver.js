@@ -6,17 +6,13 @@
 //     delivered messages/s and delivery latency (p50/p99).
 // Every loop is bounded in count and in time; the process exits by itself.
 // Usage: node driver.js --redis redis://127.0.0.1:PORT [--clients 1000] [--rooms 100] [--out result.json]
-const { spawn, execSync } = require('node:child_process');
+const { spawn } = require('node:child_process');
 const path = require('node:path');
 const fs = require('node:fs');
 const { performance } = require('node:perf_hooks');
 const { io } = require('socket.io-client');
 const { createClient } = require('redis');
-
-function arg(name, fallback) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : fallback;
-}
+const { arg, percentile, withTimeout, forEachLimited, procCpuSeconds } = require('../Shared/util');
 
 const opts = {
   redis: arg('redis', 'redis://127.0.0.1:6379'),
@@ -69,14 +65,6 @@ function startNode() {
 
 // CPU seconds of the whole system under test: this driver (the clients), both server nodes (/proc/PID/stat) and
 // redis-server (INFO cpu). Same definition as the .NET load driver (its process hosts servers and clients).
-const clockTicks = (() => {
-  try { return Number(execSync('getconf CLK_TCK').toString().trim()) || 100; } catch { return 100; }
-})();
-function procCpuSeconds(pid) {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
-}
 let redisInfo = null;
 // Returns { total, server }: server = both nodes + redis-server, total = server + this driver (the clients).
 async function cpuSeconds() {
@@ -89,12 +77,6 @@ async function cpuSeconds() {
   return { total: server + (own.user + own.system) / 1e6, server };
 }
 
-function percentile(sorted, p) {
-  if (sorted.length === 0) return null;
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[rank];
-}
-
 function stats(samples) {
   const sorted = Float64Array.from(samples).sort();
   return {
@@ -103,25 +85,6 @@ function stats(samples) {
     p99Ms: percentile(sorted, 99),
     meanMs: sorted.length ? sorted.reduce((a, b) => a + b, 0) / sorted.length : null,
   };
-}
-
-function withTimeout(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} timed out after ${ms} ms`)), ms); }),
-  ]).finally(() => clearTimeout(timer));
-}
-
-async function forEachLimited(items, limit, fn) {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  });
-  await Promise.all(workers);
 }
 
 function connect(url) {
