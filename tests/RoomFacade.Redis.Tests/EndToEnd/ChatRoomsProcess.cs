@@ -42,7 +42,13 @@ internal sealed partial class ChatRoomsProcess : IAsyncDisposable
         {
             if (e.Data is null)
             {
-                listening.TrySetException(new InvalidOperationException(assembly + " exited before listening: " + output));
+                string seen;
+                lock (output)
+                {
+                    seen = output.ToString(); // stderr may still be appending: read under the same lock
+                }
+
+                listening.TrySetException(new InvalidOperationException(assembly + " exited before listening: " + seen));
                 return;
             }
 
