@@ -11,19 +11,32 @@ namespace RoomFacade.Redis.Backplane;
 /// </summary>
 internal sealed class BackplaneScripts(RedisOperationRunner runner, RedisKeys keys, string serverId)
 {
+    // Both scripts first check that the sender serialized the message for every hub protocol the namespace's
+    // connections use (anywhere): if not, they return the missing protocol names and publish nothing.
+    private const string ProtocolCheck = """
+        local missing = {}
+        for _, p in ipairs(redis.call('SMEMBERS', KEYS[PROTOCOLS])) do
+          if not string.find(ARGV[CONSIDERED], '\n' .. p .. '\n', 1, true) then missing[#missing + 1] = p end
+        end
+        if #missing > 0 then return missing end
+        """;
+
     /// <summary>
-    /// KEYS: [1] servers (ZSET), [2] the sender's sequence hash, [3] conns (HASH), [4 ..] r:{room} of the target rooms.
+    /// KEYS: [1] servers (ZSET), [2] the sender's sequence hash, [3] conns (HASH), [4] the namespace's protocols (SET),
+    /// [5 ..] r:{room} of the target rooms.
     /// ARGV: [1] sender id, [2] channel prefix (<c>{prefix}:srv:</c>), [3] the namespace's server-set key prefix
-    /// (<c>…:s:</c>), [4] mode ('a' every server; 'r' servers holding a member of a room in KEYS[4..]; 'c' servers
-    /// holding the connections named in ARGV[8..]), [5] header, [6] body, [7] the namespace a connection pointer must
-    /// carry, [8 ..] names looked up as connection pointers (mode 'c': the target connections; mode 'r': room names
-    /// that are own-id rooms of connections). Returns the number of subscribers that received the message.
+    /// (<c>…:s:</c>), [4] mode ('a' every server; 'r' servers holding a member of a room in KEYS[5..]; 'c' servers
+    /// holding the connections named in ARGV[9..]), [5] header, [6] body, [7] the namespace a connection pointer must
+    /// carry, [8] the protocols the body was serialized for or that the sender cannot serialize ("\n"-separated, with a
+    /// leading and a trailing "\n"), [9 ..] names looked up as connection pointers (mode 'c': the target connections;
+    /// mode 'r': room names that are own-id rooms of connections). Returns the number of subscribers that received the
+    /// message, or the names of the protocols in use that ARGV[8] lacks (nothing published).
     /// </summary>
     /// <remarks>
     /// Server sets and channels are built inside the script from ARGV prefixes, and it reads global keys with the
     /// namespace's: standalone Redis only. On a cluster, <see cref="RouteSharded"/>. Redis ≥ 7 (SINTERCARD).
     /// </remarks>
-    public const string Route = """
+    public static readonly string Route = ProtocolCheck.Replace("PROTOCOLS", "4", StringComparison.Ordinal).Replace("CONSIDERED", "8", StringComparison.Ordinal) + "\n" + """
         local sender = ARGV[1]
         local mode = ARGV[4]
         local targets = {}
@@ -41,14 +54,14 @@ internal sealed class BackplaneScripts(RedisOperationRunner runner, RedisKeys ke
           for _, s in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
             if s ~= sender then
               local held = ARGV[3] .. s
-              for i = 4, #KEYS do
+              for i = 5, #KEYS do
                 if redis.call('SINTERCARD', 2, KEYS[i], held, 'LIMIT', 1) > 0 then targets[s] = true break end
               end
             end
           end
-          for i = 8, #ARGV do pointer(ARGV[i]) end
+          for i = 9, #ARGV do pointer(ARGV[i]) end
         else
-          for i = 8, #ARGV do pointer(ARGV[i]) end
+          for i = 9, #ARGV do pointer(ARGV[i]) end
         end
         targets[sender] = nil
         local received = 0
@@ -65,12 +78,12 @@ internal sealed class BackplaneScripts(RedisOperationRunner runner, RedisKeys ke
     /// come from the namespace's server list, sequences are per (sender → receiver) in the namespace, a connection is
     /// found in the namespace's server sets (no global pointer), and the message is SPUBLISHed to the receiver's sharded
     /// channel of the namespace.
-    /// KEYS: [1] servers of the namespace (SET), [2] the sender's sequence hash in the namespace, [3 ..] r:{room} of the
-    /// target rooms. ARGV: [1] sender id, [2] the namespace's channel prefix (<c>…:srv:</c>), [3] the namespace's
-    /// server-set key prefix (<c>…:s:</c>), [4] mode, [5] header, [6] body, [7 ..] names looked up as connections.
-    /// Returns the number of subscribers that received the message.
+    /// KEYS: [1] servers of the namespace (SET), [2] the sender's sequence hash in the namespace, [3] the namespace's
+    /// protocols (SET), [4 ..] r:{room} of the target rooms. ARGV: [1] sender id, [2] the namespace's channel prefix
+    /// (<c>…:srv:</c>), [3] the namespace's server-set key prefix (<c>…:s:</c>), [4] mode, [5] header, [6] body, [7] the
+    /// protocols considered (as in <see cref="Route"/>), [8 ..] names looked up as connections. Returns as <see cref="Route"/>.
     /// </summary>
-    public const string RouteSharded = """
+    public static readonly string RouteSharded = ProtocolCheck.Replace("PROTOCOLS", "3", StringComparison.Ordinal).Replace("CONSIDERED", "7", StringComparison.Ordinal) + "\n" + """
         local sender = ARGV[1]
         local mode = ARGV[4]
         local servers = redis.call('SMEMBERS', KEYS[1])
@@ -86,14 +99,14 @@ internal sealed class BackplaneScripts(RedisOperationRunner runner, RedisKeys ke
           for _, s in ipairs(servers) do
             if s ~= sender then
               local held = ARGV[3] .. s
-              for i = 3, #KEYS do
+              for i = 4, #KEYS do
                 if redis.call('SINTERCARD', 2, KEYS[i], held, 'LIMIT', 1) > 0 then targets[s] = true break end
               end
             end
           end
         end
         if mode ~= 'a' then
-          for i = 7, #ARGV do holder(ARGV[i]) end
+          for i = 8, #ARGV do holder(ARGV[i]) end
         end
         targets[sender] = nil
         local received = 0
@@ -107,64 +120,65 @@ internal sealed class BackplaneScripts(RedisOperationRunner runner, RedisKeys ke
     private readonly RedisKey _sequences = keys.BackplaneSequences(serverId);
     private readonly string _channelPrefix = keys.ServerChannelPrefix;
 
-    /// <summary>Routes one message; the number of other servers' subscriptions that received it.</summary>
-    public async Task<long> RouteAsync(string @namespace, bool sharded, char mode, IReadOnlyList<string> rooms, IReadOnlyList<string> pointerNames, byte[] header, byte[] body, CancellationToken cancellationToken)
+    /// <summary>
+    /// Routes one message serialized for <paramref name="protocols"/> (<see cref="ProtocolList"/>): the number of other
+    /// servers' subscriptions that received it, or the protocols in use the message lacks (then nothing was sent).
+    /// </summary>
+    public async Task<RouteResult> RouteAsync(string @namespace, bool sharded, char mode, IReadOnlyList<string> rooms, IReadOnlyList<string> pointerNames, string protocols, byte[] header, byte[] body, CancellationToken cancellationToken)
     {
         var nsKeys = keys.For(@namespace);
+        var fixedKeys = sharded ? 3 : 4;
+        var redisKeys = new RedisKey[fixedKeys + rooms.Count];
         if (sharded)
         {
-            return await RouteShardedAsync(nsKeys, mode, rooms, pointerNames, header, body, cancellationToken).ConfigureAwait(false);
+            redisKeys[0] = nsKeys.Servers;
+            redisKeys[1] = nsKeys.Sequences(serverId);
+            redisKeys[2] = nsKeys.Protocols;
+        }
+        else
+        {
+            redisKeys[0] = keys.Servers;
+            redisKeys[1] = _sequences;
+            redisKeys[2] = keys.Conns;
+            redisKeys[3] = nsKeys.Protocols;
         }
 
-        var redisKeys = new RedisKey[3 + rooms.Count];
-        redisKeys[0] = keys.Servers;
-        redisKeys[1] = _sequences;
-        redisKeys[2] = keys.Conns;
         for (var i = 0; i < rooms.Count; i++)
         {
-            redisKeys[3 + i] = nsKeys.Room(rooms[i]);
+            redisKeys[fixedKeys + i] = nsKeys.Room(rooms[i]);
         }
 
-        var args = new RedisValue[7 + pointerNames.Count];
+        var fixedArgs = sharded ? 7 : 8;
+        var args = new RedisValue[fixedArgs + pointerNames.Count];
         args[0] = serverId;
-        args[1] = _channelPrefix;
+        args[1] = sharded ? nsKeys.ChannelPrefix : _channelPrefix;
         args[2] = (string)nsKeys.Server(string.Empty)!;
         args[3] = mode.ToString();
         args[4] = header;
         args[5] = body;
-        args[6] = @namespace;
+        args[fixedArgs - 1] = protocols;
+        if (!sharded)
+        {
+            args[6] = @namespace;
+        }
+
         for (var i = 0; i < pointerNames.Count; i++)
         {
-            args[7 + i] = pointerNames[i];
+            args[fixedArgs + i] = pointerNames[i];
         }
 
-        var result = await runner.RunAsync("route a backplane message", (Keys: redisKeys, Args: args), static (db, s) => db.ScriptEvaluateAsync(Route, s.Keys, s.Args), cancellationToken).ConfigureAwait(false);
-        return (long)result;
+        var script = sharded ? RouteSharded : Route;
+        var result = await runner.RunAsync("route a backplane message", (Script: script, Keys: redisKeys, Args: args), static (db, s) => db.ScriptEvaluateAsync(s.Script, s.Keys, s.Args), cancellationToken).ConfigureAwait(false);
+        return result.Resp2Type == ResultType.Array
+            ? new RouteResult(0, [.. ((RedisResult[])result!).Select(r => (string)r!)])
+            : new RouteResult((long)result, null);
     }
 
-    private async Task<long> RouteShardedAsync(RedisKeys.NamespaceKeys nsKeys, char mode, IReadOnlyList<string> rooms, IReadOnlyList<string> connectionNames, byte[] header, byte[] body, CancellationToken cancellationToken)
-    {
-        var redisKeys = new RedisKey[2 + rooms.Count];
-        redisKeys[0] = nsKeys.Servers;
-        redisKeys[1] = nsKeys.Sequences(serverId);
-        for (var i = 0; i < rooms.Count; i++)
-        {
-            redisKeys[2 + i] = nsKeys.Room(rooms[i]);
-        }
-
-        var args = new RedisValue[6 + connectionNames.Count];
-        args[0] = serverId;
-        args[1] = nsKeys.ChannelPrefix;
-        args[2] = (string)nsKeys.Server(string.Empty)!;
-        args[3] = mode.ToString();
-        args[4] = header;
-        args[5] = body;
-        for (var i = 0; i < connectionNames.Count; i++)
-        {
-            args[6 + i] = connectionNames[i];
-        }
-
-        var result = await runner.RunAsync("route a backplane message", (Keys: redisKeys, Args: args), static (db, s) => db.ScriptEvaluateAsync(RouteSharded, s.Keys, s.Args), cancellationToken).ConfigureAwait(false);
-        return (long)result;
-    }
+    /// <summary>The form of a protocol list the scripts take: each name between two "\n".</summary>
+    public static string ProtocolList(IEnumerable<string> names) => "\n" + string.Concat(names.Select(n => n + "\n"));
 }
+
+/// <summary>The outcome of a route: how many subscribers received the message, or the protocols it lacked (nothing sent).</summary>
+/// <param name="Received">Subscriptions of other servers that received the message.</param>
+/// <param name="MissingProtocols">Hub protocols in use in the namespace that the message was not serialized for, if any.</param>
+internal readonly record struct RouteResult(long Received, string[]? MissingProtocols);

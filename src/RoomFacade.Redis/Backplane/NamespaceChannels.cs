@@ -74,30 +74,10 @@ internal sealed partial class NamespaceChannels(RedisOperationRunner runner, Red
 
     private async Task<ChannelMessageQueue> SubscribeAsync(string @namespace)
     {
-        IConnectionMultiplexer multiplexer;
-        try
-        {
-            multiplexer = await runner.Connection.GetAsync().AsTask().WaitAsync(runner.Timeout).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            throw runner.Failure("connect to subscribe this server's channel of a namespace", ex);
-        }
-
-        var subscribing = multiplexer.GetSubscriber().SubscribeAsync(keys.For(@namespace).Channel(serverId));
-        try
-        {
-            var queue = await subscribing.WaitAsync(runner.Timeout).ConfigureAwait(false);
-            queue.OnMessage(message => onMessage(@namespace, (ReadOnlyMemory<byte>)message.Message));
-            _subscribed[@namespace] = true;
-            return queue;
-        }
-        catch (Exception ex)
-        {
-            // Should the subscription complete after all, drop it: the next attempt subscribes again.
-            _ = subscribing.ContinueWith(static t => t.Result.Unsubscribe(CommandFlags.FireAndForget), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-            throw runner.Failure("subscribe this server's sharded channel of a namespace", ex);
-        }
+        var queue = await runner.SubscribeAsync(keys.For(@namespace).Channel(serverId), "subscribe this server's sharded channel of a namespace", CancellationToken.None).ConfigureAwait(false);
+        queue.OnMessage(message => onMessage(@namespace, (ReadOnlyMemory<byte>)message.Message));
+        _subscribed[@namespace] = true;
+        return queue;
     }
 
     [LoggerMessage(EventId = 134, Level = LogLevel.Warning, Message = "Unsubscribing a namespace channel of the backplane at shutdown failed.")]

@@ -28,8 +28,9 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
             else
             {
                 pending.Remote = true;
-                var body = WriteHubMessage(_hubKey, Target.Invocation, [connectionId], null, invocationId, _router.ServerId, Serialize(new SerializedHubMessage(invocation)));
-                if (await _router.Scripts.RouteAsync(Namespace, await _router.IsShardedAsync(cancellationToken).ConfigureAwait(false), 'c', [], [connectionId], _router.Header, body, cancellationToken).ConfigureAwait(false) == 0)
+                var sharded = await _router.IsShardedAsync(cancellationToken).ConfigureAwait(false);
+                var received = await RouteSerializedAsync(new SerializedHubMessage(invocation), messages => WriteHubMessage(_hubKey, Target.Invocation, [connectionId], null, invocationId, _router.ServerId, messages), sharded, 'c', [], [connectionId], cancellationToken).ConfigureAwait(false);
+                if (received == 0)
                 {
                     throw new IOException($"Connection '{connectionId}' does not exist.");
                 }

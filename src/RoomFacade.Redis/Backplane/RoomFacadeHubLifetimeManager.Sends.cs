@@ -193,11 +193,9 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
             return;
         }
 
-        var body = WriteHubMessage(_hubKey, target, targets, excluded, null, null, Serialize(message));
         try
         {
-            var received = await _router.Scripts.RouteAsync(Namespace, sharded, mode, rooms, pointerNames, _router.Header, body, cancellationToken).ConfigureAwait(false);
-            _router.Metrics.Published(received, body.Length);
+            await RouteSerializedAsync(message, messages => WriteHubMessage(_hubKey, target, targets, excluded, null, null, messages), sharded, mode, rooms, pointerNames, cancellationToken).ConfigureAwait(false);
         }
         catch (RoomFacade.RoomStoreException ex)
         {
@@ -206,12 +204,39 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
         }
     }
 
-    private SerializedMessage[] Serialize(SerializedHubMessage message)
+    /// <summary>
+    /// Serializes a message for the protocols in use in the namespace and routes it; when the route script reports a
+    /// protocol in use that this server did not know of (a connection using it arrived on some server), learns it and
+    /// routes again (nothing was sent the first time). Returns the number of subscriptions that received it.
+    /// </summary>
+    private async Task<long> RouteSerializedAsync(SerializedHubMessage message, Func<SerializedMessage[], byte[]> write, bool sharded, char mode, IReadOnlyList<string> rooms, IReadOnlyList<string> pointerNames, CancellationToken cancellationToken)
     {
-        var result = new SerializedMessage[_protocols.Length];
-        for (var i = 0; i < _protocols.Length; i++)
+        var protocols = _remoteProtocols.Current;
+        for (var attempt = 1; ; attempt++)
         {
-            result[i] = new SerializedMessage(_protocols[i].Name, message.GetSerializedMessage(_protocols[i]));
+            var body = write(Serialize(message, protocols.Serialized));
+            var result = await _router.Scripts.RouteAsync(Namespace, sharded, mode, rooms, pointerNames, protocols.List, _router.Header, body, cancellationToken).ConfigureAwait(false);
+            if (result.MissingProtocols is not { } missing)
+            {
+                _router.Metrics.Published(result.Received, body.Length);
+                return result.Received;
+            }
+
+            if (attempt == 3)
+            {
+                throw new RoomFacade.RoomStoreException($"The backplane could not route a message: Redis keeps reporting hub protocols in use that it was not serialized for ({string.Join(", ", missing)}).", null);
+            }
+
+            protocols = _remoteProtocols.Learn(missing);
+        }
+    }
+
+    private static SerializedMessage[] Serialize(SerializedHubMessage message, IHubProtocol[] protocols)
+    {
+        var result = new SerializedMessage[protocols.Length];
+        for (var i = 0; i < protocols.Length; i++)
+        {
+            result[i] = new SerializedMessage(protocols[i].Name, message.GetSerializedMessage(protocols[i]));
         }
 
         return result;

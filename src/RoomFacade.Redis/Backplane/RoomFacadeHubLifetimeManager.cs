@@ -27,11 +27,14 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub> : HubLifetimeMa
     private readonly LocalHubConnections _local;
     private readonly ClientResults _results;
     private readonly IHubProtocol[] _protocols;
+    private readonly RemoteProtocols _remoteProtocols;
+    private readonly Servers.ServerRegistry _registry;
     private readonly ILogger _logger;
 
     public RoomFacadeHubLifetimeManager(
         RedisRoomMembershipStore store,
         BackplaneRouter router,
+        Servers.ServerRegistry registry,
         IHubProtocolResolver protocolResolver,
         IOptions<HubOptions> globalHubOptions,
         IOptions<HubOptions<THub>> hubOptions,
@@ -42,6 +45,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub> : HubLifetimeMa
     {
         _store = store;
         _router = router;
+        _registry = registry;
         _logger = logger;
         var facadeNamespace = namespaces?.GetNamespace(typeof(THub));
         IsFacadeHub = facadeNamespace is not null;
@@ -49,6 +53,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub> : HubLifetimeMa
         OwnIdRooms = IsFacadeHub && facadeOptions.Value.OwnIdRooms;
         var supported = hubOptions.Value.SupportedProtocols ?? globalHubOptions.Value.SupportedProtocols ?? [];
         _protocols = [.. protocolResolver.AllProtocols.Where(p => supported.Contains(p.Name, StringComparer.OrdinalIgnoreCase))];
+        _remoteProtocols = new RemoteProtocols(_protocols);
         _local = new LocalHubConnections(router.Metrics, backplaneOptions.Value.MaxPendingWritesPerConnection, logger);
         _results = new ClientResults(router.ServerId);
         router.Register(_hubKey, this);
@@ -66,6 +71,9 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub> : HubLifetimeMa
     {
         ArgumentNullException.ThrowIfNull(connection);
         await _router.EnsureSubscribedAsync(Namespace, connection.ConnectionAborted).ConfigureAwait(false);
+
+        // Other servers serialize their messages for the protocols Redis lists as in use: list this one first.
+        await _registry.AnnounceProtocolAsync(Namespace, connection.Protocol.Name, connection.ConnectionAborted).ConfigureAwait(false);
         _local.Add(connection);
         if (IsFacadeHub)
         {

@@ -9,6 +9,7 @@ namespace RoomFacade.Redis.Connection;
 /// </summary>
 internal sealed class RedisOperationRunner(RedisConnection connection, IOptions<RedisRoomStoreOptions> options)
 {
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(50);
     private readonly TimeSpan _timeout = options.Value.OperationTimeout;
 
     public TimeSpan Timeout => _timeout;
@@ -49,7 +50,10 @@ internal sealed class RedisOperationRunner(RedisConnection connection, IOptions<
         return task.IsCompletedSuccessfully ? task : AwaitAsync(operation, task, cancellationToken);
     }
 
-    /// <summary>Whether the endpoint is a Redis Cluster, connecting first when no node has been reached yet.</summary>
+    /// <summary>
+    /// Whether the endpoint is a Redis Cluster, connecting first when no node has been reached yet (waiting for a node
+    /// at most the operation timeout).
+    /// </summary>
     public async ValueTask<bool> IsClusterAsync(CancellationToken cancellationToken)
     {
         if (connection.IsCluster is { } known)
@@ -57,16 +61,53 @@ internal sealed class RedisOperationRunner(RedisConnection connection, IOptions<
             return known;
         }
 
+        var started = TimeProvider.System.GetTimestamp();
         try
         {
             await connection.GetAsync().AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            while (connection.IsCluster is null && TimeProvider.System.GetElapsedTime(started) < _timeout)
+            {
+                await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
         {
             throw Failure("connect", ex);
         }
 
-        return connection.IsCluster ?? throw new RoomStoreException("The Redis room index could not tell whether Redis is a cluster: no Redis node is connected.", null);
+        return connection.IsCluster ?? throw new RoomStoreException($"The Redis room index could not reach a Redis node within {_timeout.TotalMilliseconds:0} ms (RedisRoomStoreOptions.OperationTimeout) to tell whether it is a cluster.", null);
+    }
+
+    /// <summary>
+    /// Subscribes a channel, bounded by the operation timeout as a whole. While the multiplexer's subscription connection
+    /// is still being established (right after start-up or a reconnection, when commands fail fast) the attempt is
+    /// repeated within that bound instead of failing at once. A subscription that completes after the bound is dropped:
+    /// a queue nobody reads would keep every message.
+    /// </summary>
+    public async Task<ChannelMessageQueue> SubscribeAsync(RedisChannel channel, string operation, CancellationToken cancellationToken)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        TimeSpan Left() => _timeout - TimeProvider.System.GetElapsedTime(started);
+        while (true)
+        {
+            Task<ChannelMessageQueue>? subscribing = null;
+            try
+            {
+                var multiplexer = await connection.GetAsync().AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+                subscribing = multiplexer.GetSubscriber().SubscribeAsync(channel);
+                return await subscribing.WaitAsync(Left() > TimeSpan.Zero ? Left() : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RedisConnectionException) when (Left() > RetryDelay && !cancellationToken.IsCancellationRequested)
+            {
+                // Not connected yet: the fail-fast multiplexer refused the command; try again shortly.
+                await Task.Delay(RetryDelay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
+            {
+                _ = subscribing?.ContinueWith(static t => t.Result.Unsubscribe(CommandFlags.FireAndForget), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                throw Failure(operation, ex);
+            }
+        }
     }
 
     /// <summary>Publishes on a channel; the number of subscribers that received the message.</summary>

@@ -13,6 +13,7 @@ namespace RoomFacade.Redis.Index;
 /// {prefix}:{ns:HEX}:s:{serverId}       SET   connection ids a server holds in the namespace
 /// {prefix}:{ns:HEX}:m:{serverId}       STRING a server's publication marker in the namespace's slot
 /// {prefix}:{ns:HEX}:servers            SET   servers holding a marker in the namespace (written with the marker)
+/// {prefix}:{ns:HEX}:protocols          SET   backplane: hub protocols the namespace's connections use (never shrinks)
 /// {prefix}:{ns:HEX}:q:{serverId}       HASH  backplane on a cluster: receiving server id -> last sequence number sent
 ///                                            to it in this namespace
 /// {prefix}:{ns:HEX}:srv:{serverId}     sharded channel (backplane on a cluster): hub messages of the namespace for
@@ -113,6 +114,9 @@ internal sealed class RedisKeys
 
         /// <summary>The servers holding a marker in this namespace (SET, written and removed with the marker).</summary>
         public RedisKey Servers { get; } = @base + "servers";
+
+        /// <summary>Backplane: the hub protocols the namespace's connections use, on any server (SET; only grows).</summary>
+        public RedisKey Protocols { get; } = @base + "protocols";
 
         /// <summary>Backplane on a cluster: a server's sequence numbers per receiving server in this namespace.</summary>
         public RedisKey Sequences(string serverId) => _sequences + serverId;

@@ -138,13 +138,15 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Writes a server's publication marker in a namespace's slot and lists the server among the namespace's servers (the
-    /// backplane's route on a cluster reads that list), atomically: data loss removes both or neither.
-    /// KEYS: [1] m:{serverId}, [2] servers (both of the namespace). ARGV: [1] serverId.
+    /// Writes a server's publication marker in a namespace's slot, lists the server among the namespace's servers (the
+    /// backplane's route on a cluster reads that list) and the hub protocols its connections there use, atomically: data
+    /// loss removes all or none.
+    /// KEYS: [1] m:{serverId}, [2] servers, [3] protocols (all of the namespace). ARGV: [1] serverId, [2 ..] protocols.
     /// </summary>
     public const string MarkNamespace = """
         redis.call('SET', KEYS[1], '1')
         redis.call('SADD', KEYS[2], ARGV[1])
+        for i = 2, #ARGV do redis.call('SADD', KEYS[3], ARGV[i]) end
         return 1
         """;
 

@@ -70,27 +70,11 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
                 return;
             }
 
-            var multiplexer = await runner.Connection.GetAsync().AsTask().WaitAsync(runner.Timeout, cancellationToken).ConfigureAwait(false);
             var channel = await ChannelOfAsync(ServerId, cancellationToken).ConfigureAwait(false);
-            var subscribing = multiplexer.GetSubscriber().SubscribeAsync(channel);
-            try
-            {
-                var subscription = await subscribing.WaitAsync(runner.Timeout, cancellationToken).ConfigureAwait(false);
-                subscription.OnMessage(Dispatch);
-                _channel = channel;
-                Volatile.Write(ref _subscription, subscription);
-            }
-            catch (Exception ex) when (RedisOperationRunner.IsRedisFailure(ex, cancellationToken))
-            {
-                // Should the subscription complete after all, drop it: the next attempt subscribes again, and a queue
-                // nobody reads would keep every message.
-                _ = subscribing.ContinueWith(static t => t.Result.Unsubscribe(CommandFlags.FireAndForget), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
-                throw runner.Failure("subscribe this server's channel", ex);
-            }
-        }
-        catch (Exception ex) when (RedisOperationRunner.IsRedisFailure(ex, cancellationToken))
-        {
-            throw runner.Failure("connect to subscribe this server's channel", ex);
+            var subscription = await runner.SubscribeAsync(channel, "subscribe this server's channel", cancellationToken).ConfigureAwait(false);
+            subscription.OnMessage(Dispatch);
+            _channel = channel;
+            Volatile.Write(ref _subscription, subscription);
         }
         finally
         {

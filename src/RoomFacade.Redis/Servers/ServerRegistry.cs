@@ -28,6 +28,11 @@ internal sealed partial class ServerRegistry(
     ILogger<ServerRegistry> logger)
 {
     private readonly ConcurrentDictionary<string, Task> _markedNamespaces = new(StringComparer.Ordinal);
+
+    // The hub protocols this server's connections use, per namespace (re-written with the markers after data loss), and
+    // the announcements made.
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _protocols = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Namespace, string Protocol), Task> _announced = new();
     private readonly long _serverTimeoutMs = (long)options.Value.ServerTimeout.TotalMilliseconds;
     private Task? _registration;
     private volatile bool _republishPending;
@@ -45,6 +50,32 @@ internal sealed partial class ServerRegistry(
         => _registration is { IsCompletedSuccessfully: true } && _markedNamespaces.TryGetValue(@namespace, out var marked) && marked.IsCompletedSuccessfully
             ? Task.CompletedTask
             : EnsureRegisteredSlowAsync(@namespace, cancellationToken);
+
+    /// <summary>
+    /// Makes sure Redis lists a hub protocol among those the namespace's connections use before a connection using it is
+    /// accepted (the backplane serializes a message only for the protocols listed). Once per (namespace, protocol): the
+    /// namespace is marked first, and every re-publish writes the list again, so a loss of the list is seen and repaired.
+    /// </summary>
+    public Task AnnounceProtocolAsync(string @namespace, string protocol, CancellationToken cancellationToken)
+    {
+        if (_announced.TryGetValue((@namespace, protocol), out var done) && done.IsCompletedSuccessfully)
+        {
+            return Task.CompletedTask;
+        }
+
+        _protocols.GetOrAdd(@namespace, static _ => new(StringComparer.Ordinal))[protocol] = true;
+        var announcing = _announced.AddOrUpdate(
+            (@namespace, protocol),
+            key => AnnounceAsync(key.Namespace, key.Protocol),
+            (key, existing) => existing.IsFaulted || existing.IsCanceled ? AnnounceAsync(key.Namespace, key.Protocol) : existing);
+        return announcing.WaitAsync(cancellationToken);
+    }
+
+    private async Task AnnounceAsync(string @namespace, string protocol)
+    {
+        await EnsureRegisteredAsync(@namespace, CancellationToken.None).ConfigureAwait(false);
+        await runner.RunAsync("list a hub protocol in use", db => db.SetAddAsync(keys.For(@namespace).Protocols, protocol), CancellationToken.None).ConfigureAwait(false);
+    }
 
     /// <summary>One heartbeat: records it, checks every marker, and has <paramref name="truth"/> re-published when one is missing.</summary>
     public async Task<HeartbeatResult> BeatAsync(LocalTruth truth, CancellationToken cancellationToken)
@@ -186,7 +217,8 @@ internal sealed partial class ServerRegistry(
     private Task MarkAsync(IDatabase db, string @namespace)
     {
         var nsKeys = keys.For(@namespace);
-        return db.ScriptEvaluateAsync(RedisScripts.MarkNamespace, [nsKeys.Marker(ServerId), nsKeys.Servers], [ServerId]);
+        RedisValue[] args = _protocols.TryGetValue(@namespace, out var protocols) ? [ServerId, .. protocols.Keys.Select(p => (RedisValue)p)] : [ServerId];
+        return db.ScriptEvaluateAsync(RedisScripts.MarkNamespace, [nsKeys.Marker(ServerId), nsKeys.Servers, nsKeys.Protocols], args);
     }
 
     private async Task<bool> MarkersHeldAsync(string[] namespaces, CancellationToken cancellationToken)

@@ -12,15 +12,16 @@ namespace RoomFacade.Redis.Tests.Backplane;
 
 /// <summary>
 /// A SignalR connection as a hub lifetime manager sees it (a real <see cref="HubConnectionContext"/> over pipes, JSON
-/// protocol), with the client's end: what the server wrote to it, parsed.
+/// protocol unless another is given), with the client's end: what the server wrote to it, parsed.
 /// </summary>
 internal sealed class TestConnection : IInvocationBinder
 {
     private readonly Pipe _toClient;
-    private readonly JsonHubProtocol _protocol = new();
+    private readonly IHubProtocol _protocol;
 
-    public TestConnection(string? userId = null, string? id = null, long pauseWriterThreshold = 64 * 1024, Func<ConnectionContext, HubConnectionContextOptions, HubConnectionContext>? contextFactory = null)
+    public TestConnection(string? userId = null, string? id = null, long pauseWriterThreshold = 64 * 1024, Func<ConnectionContext, HubConnectionContextOptions, HubConnectionContext>? contextFactory = null, IHubProtocol? protocol = null)
     {
+        _protocol = protocol ?? new JsonHubProtocol();
         _toClient = new Pipe(new PipeOptions(pauseWriterThreshold: pauseWriterThreshold, resumeWriterThreshold: pauseWriterThreshold / 2, useSynchronizationContext: false));
         var toServer = new Pipe();
         var connection = new DefaultConnectionContext(id ?? Guid.NewGuid().ToString("N"), new Duplex(toServer.Reader, _toClient.Writer), new Duplex(_toClient.Reader, toServer.Writer));
