@@ -1,0 +1,140 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.DependencyInjection;
+using RoomFacade.Redis.Backplane;
+using RoomFacade.Testing;
+using StackExchange.Redis;
+using Xunit;
+
+namespace RoomFacade.Redis.Tests.Backplane;
+
+/// <summary>
+/// A second plain hub. Its hidden namespace hashes to slot 4796 (first master of a 3-master cluster) and
+/// <see cref="PlainHub"/>'s to slot 12288 (third master): the name was chosen for that, and the test checks it.
+/// </summary>
+public sealed class OtherSlotHub : Hub
+{
+}
+
+/// <summary>
+/// What only a Redis Cluster shows: each namespace's route script and sharded channel live in the namespace's own slot
+/// (so two namespaces on two masters each use their own), and delivery survives that slot moving to another master.
+/// </summary>
+public sealed class ClusterBackplaneTests(RedisClusterFixture cluster) : BackplaneTestBase(cluster), IClassFixture<RedisClusterFixture>
+{
+    [Fact]
+    public async Task Namespaces_on_different_masters_each_deliver_across_servers_through_their_own_master()
+    {
+        var (a, b) = await TwoNodesAsync();
+        var otherA = a.Services.GetRequiredService<HubLifetimeManager<OtherSlotHub>>();
+        var otherB = b.Services.GetRequiredService<HubLifetimeManager<OtherSlotHub>>();
+        var otherNamespace = ((RoomFacadeHubLifetimeManager<OtherSlotHub>)otherA).Namespace;
+        var plainMaster = await MasterOfAsync(BackplaneNode.PlainHubNamespace);
+        var otherMaster = await MasterOfAsync(otherNamespace);
+        Assert.NotEqual(plainMaster.EndPoint, otherMaster.EndPoint); // the hub names were chosen for this
+
+        await a.ConnectAsync();
+        await otherA.OnConnectedAsync(new TestConnection().Context).DefaultTimeout();
+        var plainMember = await b.ConnectAsync();
+        var otherMember = new TestConnection();
+        await otherB.OnConnectedAsync(otherMember.Context).DefaultTimeout();
+        await b.Manager.AddToGroupAsync(plainMember.Id, "room").DefaultTimeout();
+        await otherB.AddToGroupAsync(otherMember.Id, "room").DefaultTimeout(); // same room name, other namespace
+
+        var (plainBefore, otherBefore) = (await CommandStatsAsync(plainMaster), await CommandStatsAsync(otherMaster));
+        await a.Manager.SendGroupAsync("room", "Plain", ["1"]).DefaultTimeout();
+        await otherA.SendGroupAsync("room", "Other", ["2"]).DefaultTimeout();
+        await AssertReceivesAsync(plainMember, "Plain", "1");
+        await AssertReceivesAsync(otherMember, "Other", "2");
+        var (plainAfter, otherAfter) = (await CommandStatsAsync(plainMaster), await CommandStatsAsync(otherMaster));
+
+        // Each message was one SPUBLISH on the master of its own namespace's slot.
+        Assert.Equal(1, Delta(plainBefore, plainAfter, "spublish"));
+        Assert.Equal(1, Delta(otherBefore, otherAfter, "spublish"));
+
+        // Neither crossed into the other namespace.
+        await AssertNothingElseAsync(a, plainMember);
+        await otherA.SendConnectionAsync(otherMember.Id, "Marker", ["m"]).DefaultTimeout();
+        await AssertReceivesAsync(otherMember, "Marker");
+    }
+
+    [Fact]
+    public async Task Group_sends_and_joins_work_again_after_the_namespaces_slot_moves_to_another_master()
+    {
+        var (a, b) = await TwoNodesAsync();
+        var onA = await a.ConnectAsync();
+        var onB = await b.ConnectAsync();
+        await a.Manager.AddToGroupAsync(onA.Id, "room").DefaultTimeout();
+        await b.Manager.AddToGroupAsync(onB.Id, "room").DefaultTimeout();
+        await a.Manager.SendGroupAsync("room", "Before", ["a"]).DefaultTimeout();
+        await AssertReceivesAsync(onB, "Before", "a");
+
+        var admin = await AdminAsync();
+        var masters = Redis.Masters.Select(m => admin.GetServer(m)).ToArray();
+        var slot = await ClusterSlots.SlotOfAsync(masters[0], new RedisKeys(Prefix).For(BackplaneNode.PlainHubNamespace).Rooms);
+        var source = await ClusterSlots.MasterOfAsync(admin, masters[0], slot);
+        var target = masters.First(m => !m.EndPoint.Equals(source.EndPoint));
+        await ClusterSlots.MoveAsync(slot, source, target, masters);
+        Assert.Equal(target.EndPoint, (await ClusterSlots.MasterOfAsync(admin, masters[0], slot)).EndPoint);
+        Assert.True((long)await target.ExecuteAsync("CLUSTER", "COUNTKEYSINSLOT", slot).DefaultTimeout() > 0, "the namespace's keys moved with the slot");
+
+        // Messages sent while the servers follow the move may be lost (counted as gaps, not asserted): delivery resumes
+        // both ways, each server's sharded subscription having followed the slot.
+        await SendUntilReceivedAsync(a, onB, "AfterMoveFromA");
+        await SendUntilReceivedAsync(b, onA, "AfterMoveFromB");
+
+        // Joins keep working: a local join on b, a remote join of a's new connection made by b, then one group send.
+        var lateB = await b.ConnectAsync();
+        var lateA = await a.ConnectAsync();
+        await b.Manager.AddToGroupAsync(lateB.Id, "room").DefaultTimeout();
+        await b.Manager.AddToGroupAsync(lateA.Id, "room").DefaultTimeout();
+        await a.Manager.SendGroupAsync("room", "Joined", ["x"]).DefaultTimeout();
+        foreach (var member in (TestConnection[])[onA, onB, lateA, lateB])
+        {
+            await ReadUntilAsync(member, "Joined");
+        }
+
+        SetAssert.Equal([onA.Id, onB.Id, lateA.Id, lateB.Id], await a.Store.GetMembersAsync(BackplaneNode.PlainHubNamespace, "room").DefaultTimeout());
+    }
+
+    private async Task<IServer> MasterOfAsync(string @namespace)
+    {
+        var admin = await AdminAsync();
+        var anyNode = admin.GetServer(Redis.Masters[0]);
+        var key = new RedisKeys(Prefix).For(@namespace).Rooms;
+        var slot = await ClusterSlots.SlotOfAsync(anyNode, key);
+        Assert.Equal(admin.HashSlot(key), slot);
+        return await ClusterSlots.MasterOfAsync(admin, anyNode, slot);
+    }
+
+    /// <summary>Sends to "room" from <paramref name="from"/> until <paramref name="to"/> gets one (bounded: 30 s).</summary>
+    private static async Task SendUntilReceivedAsync(BackplaneNode from, TestConnection to, string method)
+    {
+        var sent = 0;
+        await TaskTimeoutExtensions.WaitUntilAsync(
+            async () =>
+            {
+                while (to.TryRead() is { } message)
+                {
+                    if (message is InvocationMessage invocation && invocation.Target == method)
+                    {
+                        return true;
+                    }
+                }
+
+                await from.Manager.SendGroupAsync("room", method, [sent++]).DefaultTimeout();
+                return false;
+            },
+            TimeSpan.FromSeconds(30),
+            $"a group send from server {from.ServerId} reaches a member on the other server after the slot moved",
+            TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Reads past whatever came earlier (late retries) until a <paramref name="method"/> invocation.</summary>
+    private static async Task ReadUntilAsync(TestConnection connection, string method)
+    {
+        while ((await connection.ReadInvocationAsync()).Target != method)
+        {
+        }
+    }
+}
