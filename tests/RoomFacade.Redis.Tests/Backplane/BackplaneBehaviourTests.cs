@@ -49,7 +49,7 @@ public abstract class BackplaneBehaviourTests(IRedisTarget redis) : BackplaneTes
     public async Task ConnectJoinLeaveAndDisconnectNeverSubscribeAndJoinIsOneCommand()
     {
         var (a, b) = await TwoNodesAsync();
-        await a.ConnectAsync(); // first connects subscribe each server's own channel (once per server)
+        await a.ConnectAsync(); // first connects subscribe each server's own channel (and, on a cluster, the namespace's sharded channel): once per server
         await b.ConnectAsync();
         var before = await CommandStatsAsync();
         var connections = new List<(BackplaneNode Node, TestConnection Connection)>();

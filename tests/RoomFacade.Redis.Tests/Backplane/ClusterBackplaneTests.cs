@@ -59,6 +59,67 @@ public sealed class ClusterBackplaneTests(RedisClusterFixture cluster) : Backpla
     }
 
     [Fact]
+    public async Task A_server_subscribes_each_namespace_it_serves_once_on_the_master_of_its_slot()
+    {
+        var a = await NodeAsync();
+        var otherA = a.Services.GetRequiredService<HubLifetimeManager<OtherSlotHub>>();
+        var plainMaster = await MasterOfAsync(BackplaneNode.PlainHubNamespace);
+        var otherMaster = await MasterOfAsync(((RoomFacadeHubLifetimeManager<OtherSlotHub>)otherA).Namespace);
+        var (plain0, other0) = (await CommandStatsAsync(plainMaster), await CommandStatsAsync(otherMaster));
+
+        // The first connection of a namespace subscribes its sharded channel before OnConnectedAsync returns.
+        await a.ConnectAsync();
+        var (plain1, other1) = (await CommandStatsAsync(plainMaster), await CommandStatsAsync(otherMaster));
+        Assert.Equal(1, Delta(plain0, plain1, "ssubscribe"));
+        Assert.Equal(0, Delta(other0, other1, "ssubscribe"));
+
+        await otherA.OnConnectedAsync(new TestConnection().Context).DefaultTimeout();
+        var (plain2, other2) = (await CommandStatsAsync(plainMaster), await CommandStatsAsync(otherMaster));
+        Assert.Equal(0, Delta(plain1, plain2, "ssubscribe"));
+        Assert.Equal(1, Delta(other1, other2, "ssubscribe"));
+
+        // Later connections of either namespace subscribe nothing.
+        for (var i = 0; i < 10; i++)
+        {
+            await a.ConnectAsync();
+            await otherA.OnConnectedAsync(new TestConnection().Context).DefaultTimeout();
+        }
+
+        var (plain3, other3) = (await CommandStatsAsync(plainMaster), await CommandStatsAsync(otherMaster));
+        Assert.Equal(0, Delta(plain2, plain3, "ssubscribe") + Delta(other2, other3, "ssubscribe"));
+    }
+
+    [Fact]
+    public async Task Sends_interleaved_over_two_namespaces_keep_their_order_per_namespace_and_count_no_gap()
+    {
+        var (a, b) = await TwoNodesAsync();
+        var otherA = a.Services.GetRequiredService<HubLifetimeManager<OtherSlotHub>>();
+        var otherB = b.Services.GetRequiredService<HubLifetimeManager<OtherSlotHub>>();
+        var plainMember = await b.ConnectAsync();
+        var otherMember = new TestConnection();
+        await otherB.OnConnectedAsync(otherMember.Context).DefaultTimeout();
+        var gapsBefore = b.Router.Gaps;
+
+        // Sequence numbers are per (sender, receiver, namespace): each namespace's channel sees an unbroken run.
+        const int count = 200;
+        for (var i = 0; i < count; i++)
+        {
+            var send = i % 2 == 0
+                ? a.Manager.SendConnectionAsync(plainMember.Id, "M", [i])
+                : otherA.SendConnectionAsync(otherMember.Id, "M", [i]);
+            await send.DefaultTimeout();
+        }
+
+        for (var i = 0; i < count; i += 2)
+        {
+            await AssertReceivesAsync(plainMember, "M", i);
+            await AssertReceivesAsync(otherMember, "M", i + 1);
+        }
+
+        Assert.Equal(0, b.Router.Gaps - gapsBefore);
+    }
+
+    [Fact]
     public async Task Group_sends_and_joins_work_again_after_the_namespaces_slot_moves_to_another_master()
     {
         var (a, b) = await TwoNodesAsync();
