@@ -9,7 +9,9 @@ namespace RoomFacade.Redis;
 /// <summary>
 /// Health of the Redis room index: Redis answers a PING within <see cref="RedisRoomStoreOptions.OperationTimeout"/>,
 /// this server's heartbeat is fresh (younger than half of <see cref="RedisRoomStoreOptions.ServerTimeout"/>; older
-/// than the whole timeout means other servers may already sweep it), and its last sweep is recent.
+/// than the whole timeout means other servers may already sweep it), its last sweep is recent, and this server's
+/// channel (and, with RoomFacade's backplane on a cluster, its namespace channels) is subscribed and connected: without
+/// it, other servers' requests and messages do not reach this one.
 /// Register it with <c>services.AddHealthChecks().AddRoomFacadeRedis()</c>.
 /// </summary>
 internal sealed class RedisRoomStoreHealthCheck(
@@ -17,7 +19,9 @@ internal sealed class RedisRoomStoreHealthCheck(
     RedisRoomMembershipStore store,
     RedisStoreStatus status,
     TimeProvider time,
-    IOptions<RedisRoomStoreOptions> options) : IHealthCheck
+    IOptions<RedisRoomStoreOptions> options,
+    ServerChannel channel,
+    Backplane.BackplaneRouter? backplane = null) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -34,9 +38,10 @@ internal sealed class RedisRoomStoreHealthCheck(
         };
 
         TimeSpan ping;
+        StackExchange.Redis.IConnectionMultiplexer multiplexer;
         try
         {
-            var multiplexer = await connection.GetAsync().AsTask().WaitAsync(o.OperationTimeout, cancellationToken).ConfigureAwait(false);
+            multiplexer = await connection.GetAsync().AsTask().WaitAsync(o.OperationTimeout, cancellationToken).ConfigureAwait(false);
             ping = await multiplexer.GetDatabase().PingAsync().WaitAsync(o.OperationTimeout, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -45,11 +50,18 @@ internal sealed class RedisRoomStoreHealthCheck(
         }
 
         data["pingMilliseconds"] = ping.TotalMilliseconds;
+        var subscribed = backplane?.SubscriptionsConnected(multiplexer) ?? channel.IsConnected(multiplexer);
+        data["subscribed"] = subscribed;
         if (heartbeatAge is null || heartbeatAge > o.ServerTimeout)
         {
             return new HealthCheckResult(context.Registration.FailureStatus,
                 heartbeatAge is null ? "No heartbeat recorded yet." : $"Last heartbeat {heartbeatAge.Value.TotalSeconds:0.#} s ago, beyond ServerTimeout ({o.ServerTimeout}): other servers may sweep this one.",
                 data: data);
+        }
+
+        if (!subscribed)
+        {
+            return new HealthCheckResult(context.Registration.FailureStatus, "This server's Redis channel is not subscribed or not connected: other servers' requests and messages do not reach it.", data: data);
         }
 
         if (heartbeatAge > o.ServerTimeout / 2)

@@ -46,6 +46,23 @@ public sealed class RedisHealthAndMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Healthz_is_unhealthy_while_this_servers_channel_is_not_subscribed_and_the_next_heartbeat_subscribes_it_again()
+    {
+        await using var cluster = await ScaleOutCluster.StartAsync(_redis, 1);
+        await TaskTimeoutExtensions.WaitUntilAsync(async () => (await CheckAsync(cluster[0])).Status == HealthStatus.Healthy, because: "heartbeat and first sweep recorded");
+        Assert.Equal(true, (await CheckAsync(cluster[0])).Entries["roomfacade-redis"].Data["subscribed"]);
+
+        // Without its channel a server gets no requests or messages from the others, though Redis answers PING.
+        await cluster[0].Services.GetRequiredService<RoomFacade.Redis.Servers.ServerChannel>().UnsubscribeAsync().DefaultTimeout();
+        var entry = (await CheckAsync(cluster[0])).Entries["roomfacade-redis"];
+        Assert.Equal(HealthStatus.Unhealthy, entry.Status);
+        Assert.Equal(false, entry.Data["subscribed"]);
+        Assert.Contains("channel is not subscribed", entry.Description, StringComparison.Ordinal);
+
+        await TaskTimeoutExtensions.WaitUntilAsync(async () => (await CheckAsync(cluster[0])).Status == HealthStatus.Healthy, because: "the next heartbeat subscribes the channel again");
+    }
+
+    [Fact]
     public async Task Sweeps_and_swept_connections_are_counted()
     {
         await using var cluster = await ScaleOutCluster.StartAsync(_redis, 1);

@@ -13,10 +13,13 @@ namespace RoomFacade.Redis.Backplane;
 /// subscription), their sequence numbers are checked for gaps, and group requests and client results are handed to
 /// the hub they name.
 /// </summary>
-internal sealed partial class BackplaneRouter : IServerSetObserver
+internal sealed partial class BackplaneRouter : IServerSetObserver, IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, IBackplaneHub> _hubs = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SenderQueue> _senders = new(StringComparer.Ordinal);
+
+    // Keyed by (sending server, stream): the stream is "" on standalone Redis (one channel per server, one sequence per
+    // sender) and the namespace on a cluster (a sharded channel and a sequence per sender and namespace).
+    private readonly ConcurrentDictionary<(string Sender, string Stream), SenderQueue> _senders = new();
     private readonly ServerChannel _channel;
     private readonly RedisOperationRunner _runner;
     private readonly ILogger<BackplaneRouter> _logger;
@@ -31,7 +34,8 @@ internal sealed partial class BackplaneRouter : IServerSetObserver
         Metrics = metrics;
         Scripts = new BackplaneScripts(runner, keys, channel.ServerId);
         Header = BackplaneEnvelope.HubMessageHeader(channel.ServerId);
-        channel.HandleOneWay(ServerMessageKind.HubMessage, OnHubMessage);
+        channel.HandleOneWay(ServerMessageKind.HubMessage, message => OnHubMessage(string.Empty, message));
+        Namespaces = new NamespaceChannels(runner, keys, channel.ServerId, OnHubMessage, logger);
         channel.HandleOneWay(ServerMessageKind.ClientResult, OnClientResult);
         channel.Handle(ServerMessageKind.GroupAdd, (args, ct) => OnGroupRequestAsync(args, add: true, ct));
         channel.Handle(ServerMessageKind.GroupRemove, (args, ct) => OnGroupRequestAsync(args, add: false, ct));
@@ -51,7 +55,13 @@ internal sealed partial class BackplaneRouter : IServerSetObserver
     /// <summary>Whether Redis is reachable now (remote sends fail fast, without waiting, when it is not).</summary>
     public bool RedisConnected => _runner.Connection.Current is not { } multiplexer || multiplexer.IsConnected;
 
-    /// <summary>How many sending servers this server keeps a receive queue and a sequence for.</summary>
+    /// <summary>Whether hub messages go by sharded pub/sub (a Redis Cluster); null until Redis has been reached.</summary>
+    public bool? Sharded => _runner.Connection.IsCluster;
+
+    /// <summary>The sharded namespace channels (a Redis Cluster only).</summary>
+    public NamespaceChannels Namespaces { get; }
+
+    /// <summary>How many receive queues (and sequences) this server keeps: one per sending server, per namespace on a cluster.</summary>
     public int SenderCount => _senders.Count;
 
     /// <summary>Messages lost between another server and this one, seen as gaps in their sequence numbers.</summary>
@@ -59,11 +69,34 @@ internal sealed partial class BackplaneRouter : IServerSetObserver
 
     public void Register(string hubKey, IBackplaneHub hub) => _hubs[hubKey] = hub;
 
-    /// <summary>Makes sure the channel is subscribed before a connection is accepted (at once when it is).</summary>
-    public Task EnsureSubscribedAsync(CancellationToken cancellationToken)
-        => _channel.IsSubscribed ? Task.CompletedTask : _channel.EnsureSubscribedAsync(cancellationToken);
+    /// <summary>
+    /// Makes sure this server's channel, and on a cluster its sharded channel of the namespace, are subscribed before a
+    /// connection of the namespace is accepted (at once when they are).
+    /// </summary>
+    public Task EnsureSubscribedAsync(string @namespace, CancellationToken cancellationToken)
+        => _channel.IsSubscribed && (Sharded == false || Namespaces.IsSubscribed(@namespace))
+            ? Task.CompletedTask
+            : EnsureSubscribedSlowAsync(@namespace, cancellationToken);
 
-    private void OnHubMessage(ReadOnlyMemory<byte> message)
+    /// <summary>Whether every subscription of the backplane is in place and connected (the health check).</summary>
+    public bool SubscriptionsConnected(StackExchange.Redis.IConnectionMultiplexer multiplexer)
+        => _channel.IsConnected(multiplexer) && (Sharded != true || Namespaces.AllConnected(multiplexer));
+
+    public ValueTask DisposeAsync() => Namespaces.DisposeAsync();
+
+    /// <summary>Whether hub messages go by sharded pub/sub, connecting to Redis first when needed.</summary>
+    public ValueTask<bool> IsShardedAsync(CancellationToken cancellationToken) => _runner.IsClusterAsync(cancellationToken);
+
+    private async Task EnsureSubscribedSlowAsync(string @namespace, CancellationToken cancellationToken)
+    {
+        await _channel.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        if (await IsShardedAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Namespaces.EnsureSubscribedAsync(@namespace, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void OnHubMessage(string stream, ReadOnlyMemory<byte> message)
     {
         if (!BackplaneEnvelope.TryReadHeader(message, out var sender, out var sequence, out var body))
         {
@@ -74,7 +107,7 @@ internal sealed partial class BackplaneRouter : IServerSetObserver
         Metrics.Received(message.Length);
         while (true)
         {
-            var queue = _senders.GetOrAdd(sender, static (id, router) => router.StartQueue(id), this);
+            var queue = _senders.GetOrAdd((sender, stream), static (key, router) => router.StartQueue(key.Sender), this);
             lock (queue)
             {
                 if (queue.Retired)
@@ -107,8 +140,9 @@ internal sealed partial class BackplaneRouter : IServerSetObserver
     public void OnRegisteredServers(IReadOnlyCollection<string> registered, TimeSpan silentFor)
     {
         var live = registered as IReadOnlySet<string> ?? new HashSet<string>(registered, StringComparer.Ordinal);
-        foreach (var (sender, queue) in _senders)
+        foreach (var (key, queue) in _senders)
         {
+            var sender = key.Sender;
             if (live.Contains(sender))
             {
                 continue;
@@ -122,7 +156,7 @@ internal sealed partial class BackplaneRouter : IServerSetObserver
                 }
 
                 queue.Retired = true;
-                _senders.TryRemove(KeyValuePair.Create(sender, queue));
+                _senders.TryRemove(KeyValuePair.Create(key, queue));
                 queue.Messages.Writer.TryComplete();
             }
 

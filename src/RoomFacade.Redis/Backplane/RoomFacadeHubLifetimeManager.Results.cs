@@ -29,7 +29,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
             {
                 pending.Remote = true;
                 var body = WriteHubMessage(_hubKey, Target.Invocation, [connectionId], null, invocationId, _router.ServerId, Serialize(new SerializedHubMessage(invocation)));
-                if (await _router.Scripts.RouteAsync(Namespace, 'c', [], [connectionId], _router.Header, body, cancellationToken).ConfigureAwait(false) == 0)
+                if (await _router.Scripts.RouteAsync(Namespace, await _router.IsShardedAsync(cancellationToken).ConfigureAwait(false), 'c', [], [connectionId], _router.Header, body, cancellationToken).ConfigureAwait(false) == 0)
                 {
                     throw new IOException($"Connection '{connectionId}' does not exist.");
                 }

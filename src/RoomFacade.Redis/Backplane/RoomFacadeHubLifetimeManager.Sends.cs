@@ -186,7 +186,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
     /// </summary>
     private async Task RouteAsync(SerializedHubMessage message, Target target, IReadOnlyList<string> targets, IReadOnlyList<string>? excluded, char mode, IReadOnlyList<string> rooms, IReadOnlyList<string> pointerNames, CancellationToken cancellationToken)
     {
-        if (!_router.RedisConnected)
+        if (!_router.RedisConnected || _router.Sharded is not { } sharded)
         {
             _router.Metrics.RemoteFailed();
             LogRemoteSkipped(_logger);
@@ -196,7 +196,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
         var body = WriteHubMessage(_hubKey, target, targets, excluded, null, null, Serialize(message));
         try
         {
-            var received = await _router.Scripts.RouteAsync(Namespace, mode, rooms, pointerNames, _router.Header, body, cancellationToken).ConfigureAwait(false);
+            var received = await _router.Scripts.RouteAsync(Namespace, sharded, mode, rooms, pointerNames, _router.Header, body, cancellationToken).ConfigureAwait(false);
             _router.Metrics.Published(received, body.Length);
         }
         catch (RoomFacade.RoomStoreException ex)

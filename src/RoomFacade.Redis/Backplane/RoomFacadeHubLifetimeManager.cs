@@ -9,7 +9,8 @@ namespace RoomFacade.Redis.Backplane;
 
 /// <summary>
 /// RoomFacade's SignalR backplane on Redis, for every hub of the application. No subscription per group, connection or
-/// user: each server has one channel (<see cref="Servers.ServerChannel"/>). Group membership is the index's room
+/// user: each server has one channel (<see cref="Servers.ServerChannel"/>), plus on a Redis Cluster one sharded channel
+/// per namespace it serves (<see cref="NamespaceChannels"/>). Group membership is the index's room
 /// membership (a join or leave is the index's one script; plain hubs live in a hidden namespace of the index), so a
 /// send reaches local members directly and, through one route script, only the other servers holding members.
 /// </summary>
@@ -64,7 +65,7 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub> : HubLifetimeMa
     public override async Task OnConnectedAsync(HubConnectionContext connection)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await _router.EnsureSubscribedAsync(connection.ConnectionAborted).ConfigureAwait(false);
+        await _router.EnsureSubscribedAsync(Namespace, connection.ConnectionAborted).ConfigureAwait(false);
         _local.Add(connection);
         if (IsFacadeHub)
         {

@@ -17,11 +17,38 @@ internal sealed class RedisConnection(IOptions<RedisRoomStoreOptions> options, I
     private IConnectionMultiplexer? _multiplexer;
     private bool _owned;
     private bool _enforcesOperationTimeout;
+    private bool? _isCluster;
 
     /// <summary>Raised when a physical connection to Redis is restored.</summary>
     public event Action? Restored;
 
     public IConnectionMultiplexer? Current => Volatile.Read(ref _multiplexer);
+
+    /// <summary>
+    /// Whether the endpoint is a Redis Cluster (the backplane then uses sharded pub/sub); null until a node has been
+    /// reached. Known once, then kept: an endpoint does not change between standalone and cluster while it runs.
+    /// </summary>
+    public bool? IsCluster
+    {
+        get
+        {
+            if (_isCluster.HasValue || Current is not { } multiplexer)
+            {
+                return _isCluster;
+            }
+
+            foreach (var server in multiplexer.GetServers())
+            {
+                if (server.IsConnected)
+                {
+                    _isCluster = server.ServerType == ServerType.Cluster;
+                    return _isCluster;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>
     /// True when StackExchange.Redis bounds every command by <see cref="RedisRoomStoreOptions.OperationTimeout"/> (the

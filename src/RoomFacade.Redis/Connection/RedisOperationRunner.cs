@@ -49,6 +49,26 @@ internal sealed class RedisOperationRunner(RedisConnection connection, IOptions<
         return task.IsCompletedSuccessfully ? task : AwaitAsync(operation, task, cancellationToken);
     }
 
+    /// <summary>Whether the endpoint is a Redis Cluster, connecting first when no node has been reached yet.</summary>
+    public async ValueTask<bool> IsClusterAsync(CancellationToken cancellationToken)
+    {
+        if (connection.IsCluster is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            await connection.GetAsync().AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsRedisFailure(ex, cancellationToken))
+        {
+            throw Failure("connect", ex);
+        }
+
+        return connection.IsCluster ?? throw new RoomStoreException("The Redis room index could not tell whether Redis is a cluster: no Redis node is connected.", null);
+    }
+
     /// <summary>Publishes on a channel; the number of subscribers that received the message.</summary>
     public async Task<long> PublishAsync(RedisChannel channel, RedisValue message, CancellationToken cancellationToken)
     {

@@ -24,17 +24,14 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
         {
             var nsKeys = keys.For(ns);
             var ids = IndexScripts.ToStrings(await runner.RunAsync("list a dead server's connections", db => db.SetMembersAsync(nsKeys.Server(serverId)), cancellationToken).ConfigureAwait(false));
-            if (ids.Length == 0)
-            {
-                await runner.RunAsync("remove a dead server's marker", db => db.KeyDeleteAsync(nsKeys.Marker(serverId)), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
             foreach (var batch in ids.Chunk(BatchSize))
             {
                 await SweepBatchAsync(ns, nsKeys, serverId, batch, swept, deleted, cancellationToken).ConfigureAwait(false);
                 await ClearPointersAsync(serverId, pointerPrefix, batch, cancellationToken).ConfigureAwait(false);
             }
+
+            // Its marker, its place in the namespace's server list and its backplane sequences there.
+            await ForgetInNamespaceAsync(runner, nsKeys, serverId, cancellationToken).ConfigureAwait(false);
         }
 
         // The global marker goes last too, whatever was swept: a live server swept by mistake re-publishes its pointers.
@@ -95,6 +92,13 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
             pending = [.. ((RedisResult[])result[1]!).Select(r => (string)r!)];
         }
     }
+
+    /// <summary>Forgets a server in one namespace's slot (<see cref="RedisScripts.ForgetInNamespace"/>).</summary>
+    public static Task ForgetInNamespaceAsync(RedisOperationRunner runner, RedisKeys.NamespaceKeys nsKeys, string serverId, CancellationToken cancellationToken)
+        => runner.RunAsync(
+            "forget a server in a namespace",
+            db => db.ScriptEvaluateAsync(RedisScripts.ForgetInNamespace, [nsKeys.Marker(serverId), nsKeys.Servers, nsKeys.Sequences(serverId)], [serverId, (string)nsKeys.Sequences(string.Empty)!]),
+            cancellationToken);
 
     private Task ClearPointersAsync(string serverId, string pointerPrefix, string[] ids, CancellationToken cancellationToken)
     {

@@ -12,6 +12,11 @@ namespace RoomFacade.Redis.Index;
 /// {prefix}:{ns:HEX}:a:{connectionId}   HASH  attributes of a connection (user id, app data)
 /// {prefix}:{ns:HEX}:s:{serverId}       SET   connection ids a server holds in the namespace
 /// {prefix}:{ns:HEX}:m:{serverId}       STRING a server's publication marker in the namespace's slot
+/// {prefix}:{ns:HEX}:servers            SET   servers holding a marker in the namespace (written with the marker)
+/// {prefix}:{ns:HEX}:q:{serverId}       HASH  backplane on a cluster: receiving server id -> last sequence number sent
+///                                            to it in this namespace
+/// {prefix}:{ns:HEX}:srv:{serverId}     sharded channel (backplane on a cluster): hub messages of the namespace for
+///                                      this server
 /// {prefix}:{g}:conns                   HASH  connection id -> "{length of server id}:{server id}{namespace}"
 ///                                            (the server holding it and its namespace; see <see cref="ConnectionPointer"/>)
 /// {prefix}:{g}:namespaces              SET   namespaces that have had connections
@@ -19,12 +24,13 @@ namespace RoomFacade.Redis.Index;
 /// {prefix}:{g}:m:{serverId}            STRING a server's publication marker in the global slot
 /// {prefix}:{g}:q:{serverId}            HASH  backplane: receiving server id -> last sequence number sent to it
 /// {prefix}:srv:{serverId}              channel: requests to this server about its connections (join, leave, disconnect,
-///                                      attribute changes) and answers to its own requests
+///                                      attribute changes) and answers to its own requests; on a cluster the sharded
+///                                      channel {prefix}:{srv:serverId} instead
 /// </code>
 /// </summary>
 /// <remarks>
 /// Collision-free for any string: every key has exactly one free-text part, always last, after a fixed marker
-/// (<c>c:</c>, <c>r:</c>, <c>s:</c>, <c>a:</c>, <c>m:</c>), so two different (kind, text) pairs never give the same key. The namespace is
+/// (<c>c:</c>, <c>r:</c>, <c>s:</c>, <c>a:</c>, <c>m:</c>, <c>q:</c>), so two different (kind, text) pairs never give the same key. The namespace is
 /// hex-encoded inside the hash tag, so the tag never contains braces and is never empty; the prefix may not contain
 /// braces, so the tag is always the key's first <c>{...}</c>. All keys of a namespace share its hash tag (one cluster
 /// slot), so every script touches one slot.
@@ -67,7 +73,13 @@ internal sealed class RedisKeys
 
     private string Base(string @namespace) => _prefix + ":{ns:" + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(@namespace)) + "}:";
 
-    public RedisChannel ServerChannel(string serverId) => RedisChannel.Literal(_prefix + ":srv:" + serverId);
+    /// <summary>
+    /// A server's channel: classic on standalone Redis; sharded on a cluster (<c>{prefix}:{srv:serverId}</c>, its own hash
+    /// tag), so a message goes to the one node serving it instead of every node over the cluster bus, and the number of
+    /// receivers PUBLISH reports is true (a classic PUBLISH on a cluster counts the receiving node's subscribers only).
+    /// </summary>
+    public RedisChannel ServerChannel(string serverId, bool sharded = false)
+        => sharded ? RedisChannel.Sharded(_prefix + ":{srv:" + serverId + "}") : RedisChannel.Literal(_prefix + ":srv:" + serverId);
 
     /// <summary>The prefix of every server channel (the backplane's route script appends the server id).</summary>
     public string ServerChannelPrefix => _prefix + ":srv:";
@@ -83,6 +95,8 @@ internal sealed class RedisKeys
         private readonly string _attributes = @base + "a:";
         private readonly string _server = @base + "s:";
         private readonly string _marker = @base + "m:";
+        private readonly string _sequences = @base + "q:";
+        private readonly string _channel = @base + "srv:";
 
         public RedisKey Rooms { get; } = @base + "rooms";
 
@@ -96,5 +110,17 @@ internal sealed class RedisKeys
 
         /// <summary>A server's publication marker in this namespace's slot.</summary>
         public RedisKey Marker(string serverId) => _marker + serverId;
+
+        /// <summary>The servers holding a marker in this namespace (SET, written and removed with the marker).</summary>
+        public RedisKey Servers { get; } = @base + "servers";
+
+        /// <summary>Backplane on a cluster: a server's sequence numbers per receiving server in this namespace.</summary>
+        public RedisKey Sequences(string serverId) => _sequences + serverId;
+
+        /// <summary>Backplane on a cluster: the prefix of the namespace's sharded server channels (the route script appends the id).</summary>
+        public string ChannelPrefix => _channel;
+
+        /// <summary>Backplane on a cluster: a server's sharded channel for the hub messages of this namespace (same slot as its keys).</summary>
+        public RedisChannel Channel(string serverId) => RedisChannel.Sharded(_channel + serverId);
     }
 }

@@ -138,6 +138,30 @@ internal static class RedisScripts
         """;
 
     /// <summary>
+    /// Writes a server's publication marker in a namespace's slot and lists the server among the namespace's servers (the
+    /// backplane's route on a cluster reads that list), atomically: data loss removes both or neither.
+    /// KEYS: [1] m:{serverId}, [2] servers (both of the namespace). ARGV: [1] serverId.
+    /// </summary>
+    public const string MarkNamespace = """
+        redis.call('SET', KEYS[1], '1')
+        redis.call('SADD', KEYS[2], ARGV[1])
+        return 1
+        """;
+
+    /// <summary>
+    /// Forgets a server in one namespace (a sweep, or its own graceful shutdown): its marker, its place in the namespace's
+    /// server list, its backplane sequence numbers there and its field in the other listed servers' sequence hashes.
+    /// KEYS: [1] m:{serverId}, [2] servers, [3] q:{serverId} (all of the namespace). ARGV: [1] serverId, [2] the
+    /// namespace's sequence-hash prefix (<c>…:q:</c>; the other servers' hashes share the slot).
+    /// </summary>
+    public const string ForgetInNamespace = """
+        redis.call('DEL', KEYS[1], KEYS[3])
+        redis.call('SREM', KEYS[2], ARGV[1])
+        for _, s in ipairs(redis.call('SMEMBERS', KEYS[2])) do redis.call('HDEL', ARGV[2] .. s, ARGV[1]) end
+        return 1
+        """;
+
+    /// <summary>
     /// Lists servers whose last heartbeat is older than the timeout, at Redis's clock.
     /// KEYS: [1] servers. ARGV: [1] timeout (ms). Returns {serverId, lastBeatMs, ...}.
     /// </summary>

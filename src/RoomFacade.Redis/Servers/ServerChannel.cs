@@ -7,7 +7,8 @@ using StackExchange.Redis;
 namespace RoomFacade.Redis.Servers;
 
 /// <summary>
-/// This server's channel (<c>{prefix}:srv:{serverId}</c>): one subscription per server, kept until shutdown, carrying
+/// This server's channel (<c>{prefix}:srv:{serverId}</c>; on a cluster the sharded <c>{prefix}:{srv:serverId}</c>, see
+/// <see cref="RedisKeys.ServerChannel"/>): one subscription per server, kept until shutdown, carrying
 /// requests from other servers and the answers to this server's own requests. Dispatch never blocks the subscription's
 /// queue: answers complete their pending request at once, requests run on the thread pool. Every request gets an
 /// answer, an error answer included, so a requester never waits out its timeout because a handler failed.
@@ -22,11 +23,15 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
     private readonly ConcurrentDictionary<ServerMessageKind, Action<ReadOnlyMemory<byte>>> _oneWayHandlers = new();
     private readonly SemaphoreSlim _subscribeGate = new(1, 1);
     private ChannelMessageQueue? _subscription;
+    private RedisChannel _channel;
 
     public string ServerId => identity.Id;
 
     /// <summary>Whether the subscription is in place (the health check reports it).</summary>
     public bool IsSubscribed => Volatile.Read(ref _subscription) is not null;
+
+    /// <summary>Whether the subscription is in place and its connection to Redis is up now.</summary>
+    public bool IsConnected(IConnectionMultiplexer multiplexer) => IsSubscribed && multiplexer.GetSubscriber().IsConnected(_channel);
 
     /// <summary>
     /// Registers the handler of one request kind: it gets the request's arguments and returns the answer's payload.
@@ -42,8 +47,12 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
     public void HandleOneWay(ServerMessageKind kind, Action<ReadOnlyMemory<byte>> handler) => _oneWayHandlers[kind] = handler;
 
     /// <summary>Publishes a one-way message to a server; the number of subscribers that received it (0: that server is gone).</summary>
-    public Task<long> SendOneWayAsync(string serverId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
-        => runner.PublishAsync(keys.ServerChannel(serverId), message, cancellationToken);
+    public async Task<long> SendOneWayAsync(string serverId, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+        => await runner.PublishAsync(await ChannelOfAsync(serverId, cancellationToken).ConfigureAwait(false), message, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>A server's channel: sharded on a cluster, classic otherwise (<see cref="RedisKeys.ServerChannel"/>).</summary>
+    private async ValueTask<RedisChannel> ChannelOfAsync(string serverId, CancellationToken cancellationToken)
+        => keys.ServerChannel(serverId, await runner.IsClusterAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>Subscribes this server's channel unless subscribed already. Retried by the caller until it succeeds.</summary>
     public async Task EnsureSubscribedAsync(CancellationToken cancellationToken)
@@ -62,11 +71,13 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
             }
 
             var multiplexer = await runner.Connection.GetAsync().AsTask().WaitAsync(runner.Timeout, cancellationToken).ConfigureAwait(false);
-            var subscribing = multiplexer.GetSubscriber().SubscribeAsync(keys.ServerChannel(ServerId));
+            var channel = await ChannelOfAsync(ServerId, cancellationToken).ConfigureAwait(false);
+            var subscribing = multiplexer.GetSubscriber().SubscribeAsync(channel);
             try
             {
                 var subscription = await subscribing.WaitAsync(runner.Timeout, cancellationToken).ConfigureAwait(false);
                 subscription.OnMessage(Dispatch);
+                _channel = channel;
                 Volatile.Write(ref _subscription, subscription);
             }
             catch (Exception ex) when (RedisOperationRunner.IsRedisFailure(ex, cancellationToken))
@@ -112,7 +123,7 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
         try
         {
             var message = new ServerMessage(kind, [requestId, ServerId, .. arguments]);
-            if (await runner.PublishAsync(keys.ServerChannel(serverId), message.Encode(), cancellationToken).ConfigureAwait(false) == 0)
+            if (await runner.PublishAsync(await ChannelOfAsync(serverId, cancellationToken).ConfigureAwait(false), message.Encode(), cancellationToken).ConfigureAwait(false) == 0)
             {
                 return null;
             }
@@ -212,7 +223,7 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
 
         try
         {
-            await runner.PublishAsync(keys.ServerChannel(request.Fields[1]), new ServerMessage(ServerMessageKind.Answer, reply).Encode(), CancellationToken.None).ConfigureAwait(false);
+            await runner.PublishAsync(await ChannelOfAsync(request.Fields[1], CancellationToken.None).ConfigureAwait(false), new ServerMessage(ServerMessageKind.Answer, reply).Encode(), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

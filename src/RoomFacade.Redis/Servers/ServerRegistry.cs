@@ -124,8 +124,9 @@ internal sealed partial class ServerRegistry(
     }
 
     /// <summary>
-    /// Graceful shutdown (after this server's connections were removed): forgets this server, its markers and its
-    /// backplane sequence numbers (its own hash and its field in the other servers').
+    /// Graceful shutdown (after this server's connections were removed): forgets this server, its markers, its place in
+    /// every namespace's server list and its backplane sequence numbers (its own hashes and its field in the other
+    /// servers').
     /// </summary>
     public async Task UnregisterAsync(CancellationToken cancellationToken)
     {
@@ -136,8 +137,12 @@ internal sealed partial class ServerRegistry(
             db.KeyDeleteAsync(keys.GlobalMarker(ServerId)),
             db.KeyDeleteAsync(keys.BackplaneSequences(ServerId)),
             .. others.Select(other => db.HashDeleteAsync(keys.BackplaneSequences(other), ServerId)),
-            .. namespaces.Select(ns => db.KeyDeleteAsync(keys.For(ns).Marker(ServerId))),
         ]), cancellationToken).ConfigureAwait(false);
+        foreach (var ns in namespaces)
+        {
+            await IndexSweeper.ForgetInNamespaceAsync(runner, keys.For(ns), ServerId, cancellationToken).ConfigureAwait(false);
+        }
+
         _registration = null;
         _markedNamespaces.Clear();
     }
@@ -155,8 +160,8 @@ internal sealed partial class ServerRegistry(
         var id = ServerId;
         var marked = _markedNamespaces.AddOrUpdate(
             @namespace,
-            ns => runner.RunAsync("mark a namespace", db => db.StringSetAsync(keys.For(ns).Marker(id), "1"), CancellationToken.None),
-            (ns, existing) => existing.IsFaulted || existing.IsCanceled ? runner.RunAsync("mark a namespace", db => db.StringSetAsync(keys.For(ns).Marker(id), "1"), CancellationToken.None) : existing);
+            ns => runner.RunAsync("mark a namespace", db => MarkAsync(db, ns), CancellationToken.None),
+            (ns, existing) => existing.IsFaulted || existing.IsCanceled ? runner.RunAsync("mark a namespace", db => MarkAsync(db, ns), CancellationToken.None) : existing);
         await marked.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -173,8 +178,15 @@ internal sealed partial class ServerRegistry(
         var id = ServerId;
         return runner.RunAsync("write the publication markers", db => Task.WhenAll([
             db.StringSetAsync(keys.GlobalMarker(id), "1"),
-            .. namespaces.Select(ns => db.StringSetAsync(keys.For(ns).Marker(id), "1")),
+            .. namespaces.Select(ns => MarkAsync(db, ns)),
         ]), cancellationToken);
+    }
+
+    /// <summary>The marker in a namespace's slot, with this server's place in the namespace's server list (one script).</summary>
+    private Task MarkAsync(IDatabase db, string @namespace)
+    {
+        var nsKeys = keys.For(@namespace);
+        return db.ScriptEvaluateAsync(RedisScripts.MarkNamespace, [nsKeys.Marker(ServerId), nsKeys.Servers], [ServerId]);
     }
 
     private async Task<bool> MarkersHeldAsync(string[] namespaces, CancellationToken cancellationToken)
