@@ -211,12 +211,6 @@ public abstract class BackplaneBehaviourTests(IRedisTarget redis) : BackplaneTes
     private RedisChannel HubMessageChannel(string serverId, string @namespace)
     {
         var keys = new RedisKeys(Prefix);
-        if (!Redis.IsCluster)
-        {
-            return keys.ServerChannel(serverId);
-        }
-
-        var rooms = (string)keys.For(@namespace).Rooms!; // {prefix}:{ns:HEX}:rooms
-        return RedisChannel.Sharded(rooms[..^"rooms".Length] + "srv:" + serverId);
+        return Redis.IsCluster ? keys.For(@namespace).Channel(serverId) : keys.ServerChannel(serverId);
     }
 }
