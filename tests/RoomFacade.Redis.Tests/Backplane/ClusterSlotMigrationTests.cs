@@ -35,6 +35,12 @@ public sealed class ClusterSlotMigrationTests(RedisClusterFixture cluster) : Bac
         // both ways, each server's sharded subscription having followed the slot.
         await SendUntilReceivedAsync(a, onB, "AfterMoveFromA");
         await SendUntilReceivedAsync(b, onA, "AfterMoveFromB");
+        foreach (var node in (BackplaneNode[])[a, b])
+        {
+            var channel = new RedisKeys(Prefix).For(BackplaneNode.PlainHubNamespace).Channel(node.ServerId).ToString();
+            Assert.Equal(1, await ShardSubscribersAsync(target, channel));
+            Assert.Equal(0, await ShardSubscribersAsync(source, channel));
+        }
 
         // Joins keep working: a local join on b, a remote join of a's new connection made by b, then one group send.
         var lateB = await b.ConnectAsync();
@@ -49,6 +55,10 @@ public sealed class ClusterSlotMigrationTests(RedisClusterFixture cluster) : Bac
 
         SetAssert.Equal([onA.Id, onB.Id, lateA.Id, lateB.Id], await a.Store.GetMembersAsync(BackplaneNode.PlainHubNamespace, "room").DefaultTimeout());
     }
+
+    /// <summary>Subscribers of a sharded channel on one node (PUBSUB SHARDNUMSUB counts that node's own).</summary>
+    private static async Task<long> ShardSubscribersAsync(IServer node, string channel)
+        => (long)((RedisResult[])(await node.ExecuteAsync("PUBSUB", "SHARDNUMSUB", channel).DefaultTimeout())!)[1];
 
     /// <summary>Sends to "room" from <paramref name="from"/> until <paramref name="to"/> gets one (bounded: 30 s).</summary>
     private static async Task SendUntilReceivedAsync(BackplaneNode from, TestConnection to, string method)
