@@ -15,7 +15,8 @@ public static class RedisBackplaneBuilderExtensions
     /// Replaces SignalR's hub lifetime manager, for every hub of the application, with RoomFacade's Redis backplane: one
     /// subscription per server, a join or leave is the index's one script, local members are written directly and only
     /// the servers holding other members are reached. Call it after <c>AddRedisStore(...)</c>, and do not also call
-    /// SignalR's <c>AddStackExchangeRedis</c>; every server of a fleet must use the same backplane.
+    /// SignalR's <c>AddStackExchangeRedis</c>; every server of a fleet must use the same backplane. Redis ≥ 7, standalone or
+    /// Redis Cluster (detected; sharded pub/sub there, one subscription per server and namespace, a namespace is one slot).
     /// <code>
     /// builder.Services.AddRoomFacade().AddDefaultNamespace&lt;ChatHub&gt;().AddRedisStore(redis).AddRedisBackplane();
     /// </code>
