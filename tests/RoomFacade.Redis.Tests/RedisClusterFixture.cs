@@ -9,11 +9,15 @@ namespace RoomFacade.Redis.Tests;
 /// A 3-master Redis Cluster on loopback, started by the tests: three redis-server processes in cluster mode joined
 /// with <c>redis-cli --cluster create</c>.
 /// </summary>
-public sealed class RedisClusterFixture : IAsyncLifetime
+public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTarget
 {
     private readonly List<RedisServer> _nodes = [];
 
-    public string ConnectionString => string.Join(",", _nodes.Select(n => n.ConnectionString));
+    public string ConnectionString => string.Join(",", Masters);
+
+    public IReadOnlyList<string> Masters => [.. _nodes.Select(n => n.ConnectionString)];
+
+    public bool IsCluster => true;
 
     public async Task InitializeAsync()
     {

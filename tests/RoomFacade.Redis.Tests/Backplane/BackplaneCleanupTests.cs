@@ -10,9 +10,10 @@ namespace RoomFacade.Redis.Tests.Backplane;
 
 /// <summary>
 /// State kept per other server (a receive queue and sequence in memory, sequence numbers in Redis) goes once that server
-/// is gone, so a fleet whose servers come and go does not accumulate it.
+/// is gone, so a fleet whose servers come and go does not accumulate it. Standalone Redis only: the tests read the
+/// standalone layout of the sequence numbers (<c>{g}:q:{serverId}</c>).
 /// </summary>
-public sealed class BackplaneCleanupTests(RedisServerFixture redis) : BackplaneTestBase(redis)
+public sealed class BackplaneCleanupTests(RedisServerFixture redis) : BackplaneTestBase(redis), IClassFixture<RedisServerFixture>
 {
     [Fact]
     public async Task A_swept_servers_receive_queue_and_sequence_numbers_are_forgotten_everywhere()
@@ -28,8 +29,7 @@ public sealed class BackplaneCleanupTests(RedisServerFixture redis) : BackplaneT
         await b.Manager.SendConnectionAsync(onA.Id, "FromB", ["1"]).DefaultTimeout();
         await AssertReceivesAsync(onA, "FromB", "1");
 
-        await using var admin = await Redis.Server.ConnectAsync();
-        var db = admin.GetDatabase();
+        var db = (await AdminAsync()).GetDatabase();
         RedisKey servers = Prefix + ":{g}:servers";
         RedisKey sequencesOfA = Prefix + ":{g}:q:" + a.ServerId;
         RedisKey sequencesOfB = Prefix + ":{g}:q:" + b.ServerId;
@@ -68,10 +68,9 @@ public sealed class BackplaneCleanupTests(RedisServerFixture redis) : BackplaneT
         var a = await NodeAsync();
         var onA = await a.ConnectAsync();
         RedisKey sequencesOfA = Prefix + ":{g}:q:" + a.ServerId;
-        await using var admin = await Redis.Server.ConnectAsync();
-        var db = admin.GetDatabase();
+        var db = (await AdminAsync()).GetDatabase();
         string leaving;
-        await using (var b = await BackplaneNode.StartAsync(Redis.Server.ConnectionString, Prefix))
+        await using (var b = await BackplaneNode.StartAsync(Redis.ConnectionString, Prefix))
         {
             leaving = b.ServerId;
             var onB = await b.ConnectAsync();

@@ -9,17 +9,23 @@ using Xunit;
 namespace RoomFacade.Redis.Tests.Backplane;
 
 /// <summary>
-/// Servers sharing one real redis-server and a fresh key prefix per test. Negative checks ("received nothing") read
-/// after a marker sent later by the same server, so FIFO per (sender → connection) makes them meaningful even when the
-/// message would have come through Redis.
+/// Servers sharing one real Redis (a redis-server or a 3-master cluster: the concrete class names its fixture) and a
+/// fresh key prefix per test. Negative checks ("received nothing") read after a marker sent later by the same server,
+/// so FIFO per (sender → connection) makes them meaningful even when the message would have come through Redis.
 /// </summary>
-public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+public abstract class BackplaneTestBase(IRedisTarget redis) : IAsyncLifetime
 {
     private readonly List<BackplaneNode> _nodes = [];
     private readonly string _prefix = "bp" + Guid.NewGuid().ToString("N")[..10];
     private ConnectionMultiplexer? _admin;
 
-    protected RedisServerFixture Redis => redis;
+    protected IRedisTarget Redis => redis;
+
+    /// <summary>
+    /// The command by which the route script sends a hub message to another server: PUBLISH on the server channel
+    /// (standalone), SPUBLISH on the namespace's sharded channel (cluster).
+    /// </summary>
+    protected string HubMessageCommand => redis.IsCluster ? "spublish" : "publish";
 
     protected string Prefix => _prefix;
 
@@ -40,7 +46,7 @@ public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixtur
 
     internal async Task<BackplaneNode> NodeAsync(Action<RedisBackplaneOptions>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var node = await BackplaneNode.StartAsync(redis.Server.ConnectionString, _prefix, configure, services);
+        var node = await BackplaneNode.StartAsync(redis.ConnectionString, _prefix, configure, services);
         _nodes.Add(node);
         return node;
     }
@@ -67,11 +73,29 @@ public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixtur
     internal static CompletionMessage RawResult(string invocationId, string json)
         => CompletionMessage.WithResult(invocationId, new RawResult(new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json))));
 
-    /// <summary>Calls per command (INFO commandstats), through one admin connection per test (made before the first snapshot).</summary>
+    /// <summary>
+    /// Calls per command (INFO commandstats) summed over every master, so a count does not depend on which master holds
+    /// a slot; through one admin connection per test (made before the first snapshot).
+    /// </summary>
     internal async Task<Dictionary<string, long>> CommandStatsAsync()
     {
-        var multiplexer = _admin ??= await ConnectionMultiplexer.ConnectAsync(redis.Server.ConnectionString + ",allowAdmin=true").DefaultTimeout();
-        var info = await multiplexer.GetServer(redis.Server.ConnectionString).InfoAsync("commandstats").DefaultTimeout();
+        var multiplexer = await AdminAsync();
+        var stats = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var master in redis.Masters)
+        {
+            foreach (var (command, calls) in await CommandStatsAsync(multiplexer.GetServer(master)))
+            {
+                stats[command] = stats.GetValueOrDefault(command) + calls;
+            }
+        }
+
+        return stats;
+    }
+
+    /// <summary>Calls per command (INFO commandstats) of one server.</summary>
+    internal static async Task<Dictionary<string, long>> CommandStatsAsync(IServer server)
+    {
+        var info = await server.InfoAsync("commandstats").DefaultTimeout();
         var stats = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var entry in info.SelectMany(g => g))
         {
@@ -82,6 +106,10 @@ public abstract class BackplaneTestBase(RedisServerFixture redis) : IClassFixtur
 
         return stats;
     }
+
+    /// <summary>One admin connection per test (allowAdmin), disposed with the test.</summary>
+    internal async Task<ConnectionMultiplexer> AdminAsync()
+        => _admin ??= await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString + ",allowAdmin=true").DefaultTimeout();
 
     internal static long Delta(Dictionary<string, long> before, Dictionary<string, long> after, string command)
         => after.GetValueOrDefault(command) - before.GetValueOrDefault(command);

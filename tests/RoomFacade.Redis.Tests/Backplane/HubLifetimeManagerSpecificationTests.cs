@@ -7,9 +7,10 @@ namespace RoomFacade.Redis.Tests.Backplane;
 
 /// <summary>
 /// The behaviours SignalR's specification asks of every hub lifetime manager (<c>HubLifetimeManagerTestsBase</c>, same
-/// test names), written here against RoomFacade's Redis backplane with a real redis-server.
+/// test names), written here against RoomFacade's Redis backplane on a real Redis: a redis-server and a 3-master cluster
+/// (<see cref="HubLifetimeManagerSpecificationTestsOnRedis"/>, <see cref="HubLifetimeManagerSpecificationTestsOnCluster"/>).
 /// </summary>
-public sealed class HubLifetimeManagerSpecificationTests(RedisServerFixture redis) : BackplaneTestBase(redis)
+public abstract class HubLifetimeManagerSpecificationTests(IRedisTarget redis) : BackplaneTestBase(redis)
 {
     [Fact]
     public async Task SendAllAsyncWritesToAllConnectionsOutput()

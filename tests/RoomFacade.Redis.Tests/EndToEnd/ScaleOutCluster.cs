@@ -3,7 +3,7 @@ using RoomFacade.Testing;
 
 namespace RoomFacade.Redis.Tests.EndToEnd;
 
-/// <summary>Several ChatRooms servers (Kestrel on loopback) sharing one Redis: SignalR's backplane plus the Redis room index.</summary>
+/// <summary>Several ChatRooms servers (Kestrel on loopback) sharing one Redis (a redis-server or a cluster): a backplane plus the Redis room index.</summary>
 internal sealed class ScaleOutCluster : IAsyncDisposable
 {
     private ScaleOutCluster(string keyPrefix, IReadOnlyList<TestServer> servers)
@@ -19,7 +19,11 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     public TestServer this[int index] => Servers[index];
 
     /// <summary>Starts <paramref name="count"/> servers; fast heartbeats so fault tests converge in seconds.</summary>
-    public static async Task<ScaleOutCluster> StartAsync(RedisServer redis, int count, params string[] extraArgs)
+    public static Task<ScaleOutCluster> StartAsync(RedisServer redis, int count, params string[] extraArgs)
+        => StartAsync(redis.ConnectionString, count, extraArgs);
+
+    /// <summary>Starts <paramref name="count"/> servers on the Redis <paramref name="redis"/> names (a Redis Cluster: its node list).</summary>
+    public static async Task<ScaleOutCluster> StartAsync(string redis, int count, params string[] extraArgs)
     {
         var prefix = "e2e" + Guid.NewGuid().ToString("N")[..10];
         var servers = new List<TestServer>();
@@ -32,14 +36,19 @@ internal sealed class ScaleOutCluster : IAsyncDisposable
     }
 
     public static Task<TestServer> StartServerAsync(RedisServer redis, string prefix, params string[] extraArgs)
+        => StartServerAsync(redis.ConnectionString, prefix, extraArgs);
+
+    public static Task<TestServer> StartServerAsync(string redis, string prefix, params string[] extraArgs)
         => TestServer.StartAsync(args => ChatRoomsApp.Create(args), [.. ServerArgs(redis, prefix), .. extraArgs]);
 
     /// <summary>The argument choosing the example's backplane: "RoomFacade" (its default) or "SignalR" (the stock one).</summary>
     public static string[] Backplane(string backplane) => [$"--RoomFacade:Redis:Backplane={backplane}"];
 
-    public static string[] ServerArgs(RedisServer redis, string prefix) =>
+    public static string[] ServerArgs(RedisServer redis, string prefix) => ServerArgs(redis.ConnectionString, prefix);
+
+    public static string[] ServerArgs(string redis, string prefix) =>
     [
-        $"--ConnectionStrings:Redis={redis.ConnectionString}",
+        $"--ConnectionStrings:Redis={redis}",
         $"--RoomFacade:Redis:KeyPrefix={prefix}",
         "--RoomFacade:Redis:ServerTimeout=00:00:03",
         "--RoomFacade:Redis:HeartbeatInterval=00:00:00.500",

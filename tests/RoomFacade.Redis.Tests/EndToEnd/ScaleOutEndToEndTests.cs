@@ -4,13 +4,13 @@ using Xunit;
 
 namespace RoomFacade.Redis.Tests.EndToEnd;
 
-/// <summary>Every row of the room API across servers: clients on different servers, one Redis.</summary>
-public abstract class ScaleOutEndToEndTests(RedisServerFixture redis, string backplane) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+/// <summary>Every row of the room API across servers: clients on different servers, one Redis (the concrete class names its fixture).</summary>
+public abstract class ScaleOutEndToEndTests(IRedisTarget redis, string backplane) : IAsyncLifetime
 {
     private ScaleOutCluster _cluster = null!;
     private readonly List<TestChatClient> _clients = [];
 
-    public async Task InitializeAsync() => _cluster = await ScaleOutCluster.StartAsync(redis.Server, 2, ScaleOutCluster.Backplane(backplane));
+    public async Task InitializeAsync() => _cluster = await ScaleOutCluster.StartAsync(redis.ConnectionString, 2, ScaleOutCluster.Backplane(backplane));
 
     public async Task DisposeAsync()
     {
@@ -167,7 +167,7 @@ public abstract class ScaleOutEndToEndTests(RedisServerFixture redis, string bac
     [Fact]
     public async Task Graceful_shutdown_removes_the_servers_connections_at_once()
     {
-        var third = await ScaleOutCluster.StartServerAsync(redis.Server, _cluster.KeyPrefix, ScaleOutCluster.Backplane(backplane));
+        var third = await ScaleOutCluster.StartServerAsync(redis.ConnectionString, _cluster.KeyPrefix, ScaleOutCluster.Backplane(backplane));
         var a = await ConnectAsync(0);
         var gone = await TestChatClient.ConnectAsync(third.BaseUrl);
         _clients.Add(gone);
