@@ -20,9 +20,6 @@ internal sealed partial class NamespaceChannels(RedisOperationRunner runner, Red
     /// <summary>Whether the namespace's channel is subscribed (at once, without a lock, on the connect path).</summary>
     public bool IsSubscribed(string @namespace) => _subscribed.ContainsKey(@namespace);
 
-    /// <summary>The namespaces whose channel is subscribed.</summary>
-    public IReadOnlyCollection<string> Namespaces => [.. _subscribed.Keys];
-
     /// <summary>
     /// Subscribes the namespace's channel unless done already. One attempt at a time per namespace (two subscriptions
     /// would deliver every message twice); a failed attempt is replaced by the next caller's. Each caller bounds its wait.

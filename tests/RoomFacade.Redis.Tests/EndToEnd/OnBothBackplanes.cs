@@ -12,10 +12,10 @@ public sealed class ScaleOutEndToEndTestsOnRoomFacadeBackplane(RedisServerFixtur
 public sealed class ScaleOutEndToEndTestsOnSignalRBackplane(RedisServerFixture redis) : ScaleOutEndToEndTests(redis, "SignalR"), IClassFixture<RedisServerFixture>;
 
 /// <summary><see cref="ScaleOutConcurrencyTests"/> on RoomFacade's backplane.</summary>
-public sealed class ScaleOutConcurrencyTestsOnRoomFacadeBackplane(RedisServerFixture redis) : ScaleOutConcurrencyTests(redis, "RoomFacade");
+public sealed class ScaleOutConcurrencyTestsOnRoomFacadeBackplane(RedisServerFixture redis) : ScaleOutConcurrencyTests(redis, "RoomFacade"), IClassFixture<RedisServerFixture>;
 
 /// <summary><see cref="ScaleOutConcurrencyTests"/> on SignalR's stock backplane.</summary>
-public sealed class ScaleOutConcurrencyTestsOnSignalRBackplane(RedisServerFixture redis) : ScaleOutConcurrencyTests(redis, "SignalR");
+public sealed class ScaleOutConcurrencyTestsOnSignalRBackplane(RedisServerFixture redis) : ScaleOutConcurrencyTests(redis, "SignalR"), IClassFixture<RedisServerFixture>;
 
 /// <summary><see cref="SocketIoV4TwoServerTests"/> on RoomFacade's backplane.</summary>
 public sealed class SocketIoV4TwoServerTestsOnRoomFacadeBackplane(RedisServerFixture redis) : SocketIoV4TwoServerTests(redis, "RoomFacade"), IClassFixture<RedisServerFixture>;

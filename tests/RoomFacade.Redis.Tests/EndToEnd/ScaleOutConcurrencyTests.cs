@@ -4,7 +4,7 @@ using Xunit;
 namespace RoomFacade.Redis.Tests.EndToEnd;
 
 /// <summary>Thousands of joins, leaves and disconnects spread over three servers at once; then the index equals the truth.</summary>
-public abstract class ScaleOutConcurrencyTests(RedisServerFixture redis, string backplane) : IClassFixture<RedisServerFixture>
+public abstract class ScaleOutConcurrencyTests(IRedisTarget redis, string backplane)
 {
     private const int ClientsPerServer = 40;
     private const int OpsPerClient = 25;
@@ -13,7 +13,7 @@ public abstract class ScaleOutConcurrencyTests(RedisServerFixture redis, string 
     [Fact]
     public async Task Concurrent_operations_over_three_servers_end_in_the_truth()
     {
-        await using var cluster = await ScaleOutCluster.StartAsync(redis.Server, 3, ScaleOutCluster.Backplane(backplane));
+        await using var cluster = await ScaleOutCluster.StartAsync(redis.ConnectionString, 3, ScaleOutCluster.Backplane(backplane));
         var clients = new List<(TestChatClient Client, int Server)>();
         try
         {
