@@ -24,6 +24,7 @@ internal sealed partial class BackplaneRouter : IServerSetObserver, IAsyncDispos
     private readonly RedisOperationRunner _runner;
     private readonly ILogger<BackplaneRouter> _logger;
     private readonly TimeProvider _time;
+    private bool _versionChecked;
 
     public BackplaneRouter(ServerChannel channel, RedisOperationRunner runner, RedisKeys keys, BackplaneMetrics metrics, ILogger<BackplaneRouter> logger, TimeProvider time)
     {
@@ -90,6 +91,12 @@ internal sealed partial class BackplaneRouter : IServerSetObserver, IAsyncDispos
     private async Task EnsureSubscribedSlowAsync(string @namespace, CancellationToken cancellationToken)
     {
         await _channel.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
+        if (!_versionChecked && _runner.Connection.Current is { } multiplexer)
+        {
+            RedisVersionRequirement.EnsureSupported(multiplexer);
+            _versionChecked = true;
+        }
+
         if (await IsShardedAsync(cancellationToken).ConfigureAwait(false))
         {
             await Namespaces.EnsureSubscribedAsync(@namespace, cancellationToken).ConfigureAwait(false);
