@@ -136,6 +136,18 @@ internal static class WebSocketTransport
 
     private static async Task<Received> ReceiveAsync(WebSocket socket, int maxPayload, CancellationToken cancellationToken)
     {
+        // Wait for the next frame without a buffer (a zero-byte read), so an idle connection holds none: only then rent one.
+        var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        if (first.MessageType == WebSocketMessageType.Close)
+        {
+            return new Received(null, null, Closed: true);
+        }
+
+        if (first.EndOfMessage)
+        {
+            return first.MessageType == WebSocketMessageType.Binary ? new Received(null, [], Closed: false) : new Received(string.Empty, null, Closed: false);
+        }
+
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
