@@ -63,6 +63,23 @@ public sealed class ProtocolsInUseTests(RedisServerFixture redis) : IClassFixtur
         Assert.Equal(0, b.Router.Gaps);
     }
 
+    [Fact]
+    public async Task A_sender_that_knows_no_protocol_in_use_yet_serializes_for_every_supported_one()
+    {
+        var a = await NodeAsync();
+        var b = await NodeAsync();
+        var member = await b.ConnectAsync();
+        await b.Manager.AddToGroupAsync(member.Id, "room").DefaultTimeout();
+        var published = await WatchAsync(b.ServerId);
+
+        // The list is gone (lost, or written by servers of an earlier version): a's first message must still be readable.
+        await using var admin = await redis.Server.ConnectAsync();
+        await admin.GetDatabase().KeyDeleteAsync(new RedisKeys(_prefix).For(BackplaneNode.PlainHubNamespace).Protocols).DefaultTimeout();
+        await a.Manager.SendGroupAsync("room", "Hello", [1]).DefaultTimeout();
+        await BackplaneTestBase.AssertReceivesAsync(member, "Hello", 1);
+        SetAssert.Equal(["json", OtherJsonProtocol.ProtocolName], await NextProtocolsAsync(published));
+    }
+
     private async Task<BackplaneNode> NodeAsync()
     {
         var node = await BackplaneNode.StartAsync(redis.Server.ConnectionString, _prefix, services: s => s.TryAddEnumerable(ServiceDescriptor.Singleton<IHubProtocol, OtherJsonProtocol>()));
