@@ -14,11 +14,11 @@ namespace RoomFacade.Redis.Backplane;
 /// </summary>
 internal sealed partial class NamespaceChannels(RedisOperationRunner runner, RedisKeys keys, string serverId, Action<string, ReadOnlyMemory<byte>> onMessage, ILogger logger) : IAsyncDisposable
 {
-    private readonly Dictionary<string, Task<ChannelMessageQueue>> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, bool> _subscribed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<ChannelMessageQueue>> _subscriptions = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
 
     /// <summary>Whether the namespace's channel is subscribed (at once, without a lock, on the connect path).</summary>
-    public bool IsSubscribed(string @namespace) => _subscribed.ContainsKey(@namespace);
+    public bool IsSubscribed(string @namespace) => _subscriptions.TryGetValue(@namespace, out var attempt) && attempt.IsCompletedSuccessfully;
 
     /// <summary>
     /// Subscribes the namespace's channel unless done already. One attempt at a time per namespace (two subscriptions
@@ -27,7 +27,7 @@ internal sealed partial class NamespaceChannels(RedisOperationRunner runner, Red
     public Task EnsureSubscribedAsync(string @namespace, CancellationToken cancellationToken)
     {
         Task<ChannelMessageQueue> attempt;
-        lock (_subscriptions)
+        lock (_gate)
         {
             if (!_subscriptions.TryGetValue(@namespace, out attempt!) || attempt.IsFaulted || attempt.IsCanceled)
             {
@@ -43,17 +43,16 @@ internal sealed partial class NamespaceChannels(RedisOperationRunner runner, Red
     public bool AllConnected(IConnectionMultiplexer multiplexer)
     {
         var subscriber = multiplexer.GetSubscriber();
-        return _subscribed.Keys.All(ns => subscriber.IsConnected(keys.For(ns).Channel(serverId)));
+        return _subscriptions.Where(s => s.Value.IsCompletedSuccessfully).All(s => subscriber.IsConnected(keys.For(s.Key).Channel(serverId)));
     }
 
     public async ValueTask DisposeAsync()
     {
         Task<ChannelMessageQueue>[] attempts;
-        lock (_subscriptions)
+        lock (_gate)
         {
             attempts = [.. _subscriptions.Values];
             _subscriptions.Clear();
-            _subscribed.Clear();
         }
 
         foreach (var attempt in attempts.Where(a => a.IsCompletedSuccessfully))
@@ -73,7 +72,6 @@ internal sealed partial class NamespaceChannels(RedisOperationRunner runner, Red
     {
         var queue = await runner.SubscribeAsync(keys.For(@namespace).Channel(serverId), "subscribe this server's sharded channel of a namespace", CancellationToken.None).ConfigureAwait(false);
         queue.OnMessage(message => onMessage(@namespace, (ReadOnlyMemory<byte>)message.Message));
-        _subscribed[@namespace] = true;
         return queue;
     }
 

@@ -31,7 +31,7 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
             }
 
             // Its marker, its place in the namespace's server list and its backplane sequences there.
-            await ForgetInNamespaceAsync(runner, nsKeys, serverId, cancellationToken).ConfigureAwait(false);
+            await ForgetInNamespaceAsync(nsKeys, serverId, cancellationToken).ConfigureAwait(false);
         }
 
         // The global marker goes last too, whatever was swept: a live server swept by mistake re-publishes its pointers.
@@ -94,7 +94,10 @@ internal sealed class IndexSweeper(RedisOperationRunner runner, RedisKeys keys)
     }
 
     /// <summary>Forgets a server in one namespace's slot (<see cref="RedisScripts.ForgetInNamespace"/>).</summary>
-    public static Task ForgetInNamespaceAsync(RedisOperationRunner runner, RedisKeys.NamespaceKeys nsKeys, string serverId, CancellationToken cancellationToken)
+    public Task ForgetInNamespaceAsync(string @namespace, string serverId, CancellationToken cancellationToken)
+        => ForgetInNamespaceAsync(keys.For(@namespace), serverId, cancellationToken);
+
+    private Task ForgetInNamespaceAsync(RedisKeys.NamespaceKeys nsKeys, string serverId, CancellationToken cancellationToken)
         => runner.RunAsync(
             "forget a server in a namespace",
             db => db.ScriptEvaluateAsync(RedisScripts.ForgetInNamespace, [nsKeys.Marker(serverId), nsKeys.Servers, nsKeys.Sequences(serverId)], [serverId, (string)nsKeys.Sequences(string.Empty)!]),

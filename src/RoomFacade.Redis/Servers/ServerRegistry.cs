@@ -30,7 +30,8 @@ internal sealed partial class ServerRegistry(
     private readonly ConcurrentDictionary<string, Task> _markedNamespaces = new(StringComparer.Ordinal);
 
     // The hub protocols this server's connections use, per namespace (re-written with the markers after data loss), and
-    // the announcements made.
+    // the announcements made. A protocol is recorded before its announcement starts, so a re-publish running meanwhile
+    // writes it too: the announcements' keys appear only once their first command has been sent.
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, bool>> _protocols = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Namespace, string Protocol), Task> _announced = new();
     private readonly long _serverTimeoutMs = (long)options.Value.ServerTimeout.TotalMilliseconds;
@@ -169,10 +170,7 @@ internal sealed partial class ServerRegistry(
             db.KeyDeleteAsync(keys.BackplaneSequences(ServerId)),
             .. others.Select(other => db.HashDeleteAsync(keys.BackplaneSequences(other), ServerId)),
         ]), cancellationToken).ConfigureAwait(false);
-        foreach (var ns in namespaces)
-        {
-            await IndexSweeper.ForgetInNamespaceAsync(runner, keys.For(ns), ServerId, cancellationToken).ConfigureAwait(false);
-        }
+        await Task.WhenAll(namespaces.Select(ns => sweeper.ForgetInNamespaceAsync(ns, ServerId, cancellationToken))).ConfigureAwait(false);
 
         _registration = null;
         _markedNamespaces.Clear();
