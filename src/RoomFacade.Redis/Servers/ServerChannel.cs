@@ -91,7 +91,8 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
     }
 
     /// <summary>
-    /// Sends a request to a server and waits for its answer's payload, bounded by twice the operation timeout. Null when
+    /// Sends a request to a server and waits for its answer's payload, bounded by twice the operation timeout (this
+    /// server's channel is subscribed first if it is not yet, since the answer comes on it). Null when
     /// no server listens on that channel (the server is gone). An error answer becomes a <see cref="RoomStoreException"/>.
     /// </summary>
     public async Task<string[]?> RequestAsync(string serverId, ServerMessageKind kind, string[] arguments, CancellationToken cancellationToken)
@@ -101,6 +102,9 @@ internal sealed partial class ServerChannel(RedisOperationRunner runner, RedisKe
             return await HandleAsync(kind, arguments, cancellationToken).ConfigureAwait(false);
         }
 
+        // The answer comes back on this server's own channel: a server whose first heartbeat has not subscribed it yet
+        // (it starts listening after StartupWait anyway) subscribes now, or the answer would find nobody listening.
+        await EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
         var requestId = Guid.NewGuid().ToString("N");
         var answer = new TaskCompletionSource<string[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[requestId] = answer;

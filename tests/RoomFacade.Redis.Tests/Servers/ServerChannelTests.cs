@@ -49,6 +49,22 @@ public sealed class ServerChannelTests(RedisServerFixture redis) : IClassFixture
     }
 
     [Fact]
+    public async Task A_server_whose_channel_is_not_subscribed_yet_subscribes_before_it_asks_so_the_answer_reaches_it()
+    {
+        // A server starts listening after StartupWait even when its first heartbeat (which subscribes) has not finished:
+        // a request it sends then is answered on its own channel, which must be subscribed by the time the answer comes.
+        await using var a = RedisIndexNode.Create(redis.Server.ConnectionString, _prefix, o => o.OperationTimeout = OperationTimeout);
+        await using var b = await NodeAsync();
+        await b.Store.AddConnectionAsync(string.Empty, "b1").DefaultTimeout();
+        Assert.False(a.Channel.IsSubscribed);
+
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(MembershipChange.RoomCreated, await a.Store.AddToRoomAsync("b1", "lobby").DefaultTimeout());
+        Assert.True(clock.Elapsed < OperationTimeout, $"the answer took {clock.Elapsed}");
+        Assert.True(a.Channel.IsSubscribed);
+    }
+
+    [Fact]
     public async Task A_handler_that_throws_is_answered_with_an_error_at_once_not_after_the_timeout()
     {
         await using var a = await NodeAsync();
