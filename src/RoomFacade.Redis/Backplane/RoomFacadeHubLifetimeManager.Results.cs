@@ -28,6 +28,9 @@ internal sealed partial class RoomFacadeHubLifetimeManager<THub>
             else
             {
                 pending.Remote = true;
+
+                // The result comes back on this server's channel: subscribe it first if the first heartbeat has not.
+                await _router.Channel.EnsureSubscribedAsync(cancellationToken).ConfigureAwait(false);
                 var sharded = await _router.IsShardedAsync(cancellationToken).ConfigureAwait(false);
                 var received = await RouteSerializedAsync(new SerializedHubMessage(invocation), messages => WriteHubMessage(_hubKey, Target.Invocation, [connectionId], null, invocationId, _router.ServerId, messages), sharded, 'c', [], [connectionId], cancellationToken).ConfigureAwait(false);
                 if (received == 0)

@@ -32,6 +32,32 @@ public abstract class BackplaneBehaviourTests(IRedisTarget redis) : BackplaneTes
     }
 
     [Fact]
+    public async Task A_server_whose_channel_is_not_subscribed_yet_gets_the_result_of_a_client_it_invoked_on_another_server()
+    {
+        // A server listens after StartupWait even when its first heartbeat (which subscribes its channel) has not run;
+        // a client result from another server comes back on that channel, so invoking subscribes it first.
+        var a = await NodeAsync();
+        var b = await NodeAsync(startHostedServices: false);
+        var c = await a.ConnectAsync();
+        Assert.False(b.Router.Channel.IsSubscribed);
+        var result = b.Manager.InvokeConnectionAsync<int>(c.Id, "Result", ["test"], CancellationToken.None);
+        var invocation = await c.ReadInvocationAsync();
+        await a.Manager.SetConnectionResultAsync(c.Id, RawResult(invocation.InvocationId!, "10")).DefaultTimeout();
+        Assert.Equal(10, await result.DefaultTimeout());
+    }
+
+    [Fact]
+    public async Task A_server_whose_channel_is_not_subscribed_yet_adds_a_connection_of_another_server_to_a_group()
+    {
+        var a = await NodeAsync();
+        var b = await NodeAsync(startHostedServices: false);
+        var c = await a.ConnectAsync();
+        await b.Manager.AddToGroupAsync(c.Id, "g").DefaultTimeout();
+        await a.Manager.SendGroupAsync("g", "Hello", ["World"]).DefaultTimeout();
+        await AssertReceivesAsync(c, "Hello", "World");
+    }
+
+    [Fact]
     public async Task PatternGroupAndUser()
     {
         var (a, b) = await TwoNodesAsync();

@@ -42,7 +42,11 @@ internal sealed class BackplaneNode : IAsyncDisposable
 
     public string ServerId => Router.ServerId;
 
-    public static async Task<BackplaneNode> StartAsync(string configuration, string prefix, Action<RedisBackplaneOptions>? configure = null, Action<IServiceCollection>? services = null, TimeSpan? operationTimeout = null)
+    /// <summary>
+    /// Builds a server and starts its hosted services; with <paramref name="startHostedServices"/> false they are left
+    /// unstarted, as a server whose first heartbeat (which subscribes its channel) has not run yet.
+    /// </summary>
+    public static async Task<BackplaneNode> StartAsync(string configuration, string prefix, Action<RedisBackplaneOptions>? configure = null, Action<IServiceCollection>? services = null, TimeSpan? operationTimeout = null, bool startHostedServices = true)
     {
         var collection = new ServiceCollection();
         collection.AddLogging();
@@ -56,7 +60,7 @@ internal sealed class BackplaneNode : IAsyncDisposable
         }).AddRedisBackplane(configure);
         services?.Invoke(collection);
         var provider = collection.BuildServiceProvider();
-        var hosted = provider.GetServices<IHostedService>().ToArray();
+        var hosted = startHostedServices ? provider.GetServices<IHostedService>().ToArray() : [];
         foreach (var service in hosted)
         {
             await service.StartAsync(CancellationToken.None).DefaultTimeout();

@@ -44,9 +44,9 @@ public abstract class BackplaneTestBase(IRedisTarget redis) : IAsyncLifetime
         }
     }
 
-    internal async Task<BackplaneNode> NodeAsync(Action<RedisBackplaneOptions>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
+    internal async Task<BackplaneNode> NodeAsync(Action<RedisBackplaneOptions>? configure = null, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null, bool startHostedServices = true)
     {
-        var node = await BackplaneNode.StartAsync(redis.ConnectionString, _prefix, configure, services);
+        var node = await BackplaneNode.StartAsync(redis.ConnectionString, _prefix, configure, services, startHostedServices: startHostedServices);
         _nodes.Add(node);
         return node;
     }
