@@ -10,7 +10,8 @@ public static class SocketIOTestHost
 {
     /// <param name="configure">Socket.IO options.</param>
     /// <param name="url">The address to listen on (a free port when <see langword="null"/>), to restart a server on the same port.</param>
-    public static Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null, string? url = null) => TestServer.StartAsync(args =>
+    /// <param name="services">More registrations, made last (they replace earlier ones).</param>
+    public static Task<TestServer> StartAsync(Action<SocketIOOptions>? configure = null, string? url = null, Action<IServiceCollection>? services = null) => TestServer.StartAsync(args =>
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.Services.AddSignalR();
@@ -24,6 +25,7 @@ public static class SocketIOTestHost
             .AddNamespace<VipHub>("/vip")
             .AddJoinAuthorizer(HasVipPass)
             .AddSocketIO(configure);
+        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapHub<MainHub>("/hub");
         app.MapSocketIO("/socket.io");

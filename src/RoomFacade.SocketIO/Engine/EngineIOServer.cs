@@ -138,8 +138,9 @@ internal sealed partial class EngineIOServer
 
     private async Task HandleExistingAsync(HttpContext context, string sid, bool isWebSocket)
     {
-        // A closed polling session answers one more GET (its close packet or a noop), then its sid is unknown.
-        if (!_sessions.TryGetValue(sid, out var session) || (session.IsClosed && (isWebSocket || !HttpMethods.IsGet(context.Request.Method))))
+        // A closed polling session answers one more GET (its close packet or a noop), then its sid is unknown; one whose
+        // client has missed its pong by the clock is closed now, whether or not the heartbeat's timer has fired yet.
+        if (!_sessions.TryGetValue(sid, out var session) || session.CloseIfPongOverdue() || (session.IsClosed && (isWebSocket || !HttpMethods.IsGet(context.Request.Method))))
         {
             await EngineErrors.WriteAsync(context, EngineErrors.UnknownSid).ConfigureAwait(false);
             return;

@@ -20,6 +20,7 @@ internal sealed partial class EngineIOSession
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TaskCompletionSource? _pong;
+    private long _pongDue;
     private CancellationTokenSource? _pendingPoll;
     private bool _postPending;
     private int _closedFlag;
@@ -80,8 +81,29 @@ internal sealed partial class EngineIOSession
     public void Start(EngineTransport transport)
     {
         Transport = transport;
+        ExtendPongDue();
         _ = HeartbeatAsync();
     }
+
+    /// <summary>
+    /// Closes the session when, by the clock, the client has let a whole heartbeat (pingInterval + pingTimeout since
+    /// the start or its last pong) pass without a pong; <see langword="true"/> when it did. A request arriving after
+    /// that moment is answered as for a closed session even when the heartbeat's own timer has not fired yet (a busy
+    /// thread pool fires it late), as a server whose timers are on time would.
+    /// </summary>
+    public bool CloseIfPongOverdue()
+    {
+        if (IsClosed || _time.GetTimestamp() <= Volatile.Read(ref _pongDue))
+        {
+            return false;
+        }
+
+        Close("ping timeout", notifyClient: false, releaseNow: true);
+        return true;
+    }
+
+    private void ExtendPongDue()
+        => Volatile.Write(ref _pongDue, _time.GetTimestamp() + (long)((Options.PingInterval + Options.PingTimeout).TotalSeconds * _time.TimestampFrequency));
 
     /// <summary>
     /// Queues one packet; <see langword="false"/> when the session is closed, or when its queue already holds
@@ -141,6 +163,7 @@ internal sealed partial class EngineIOSession
                 Close("transport close", notifyClient: false);
                 return true;
             case '3':
+                ExtendPongDue();
                 Volatile.Read(ref _pong)?.TrySetResult();
                 return true;
             case '4':

@@ -88,6 +88,68 @@ public sealed class EngineIOWireTests
     }
 
     [Fact]
+    public async Task A_request_after_a_missed_pong_gets_unknown_sid_even_when_the_heartbeat_timer_is_late()
+    {
+        // The clock says pingInterval + pingTimeout have passed with no pong while the heartbeat's own timer has not
+        // fired (a busy machine fires it late; here its interval is long): the session is over all the same.
+        var clock = new SkewedClock();
+        await using var server = await SocketIOTestHost.StartAsync(
+            o =>
+            {
+                o.PingInterval = TimeSpan.FromSeconds(20);
+                o.PingTimeout = TimeSpan.FromSeconds(10);
+            },
+            services: s => s.AddSingleton<TimeProvider>(clock));
+        using var wire = new EngineWire(server.BaseUrl);
+        var (sid, _) = await wire.HandshakeAsync();
+
+        clock.Skew = TimeSpan.FromSeconds(29); // not yet: the session goes on
+        using (var noop = await wire.PostAsync(sid, "6"))
+        {
+            Assert.Equal(HttpStatusCode.OK, noop.StatusCode);
+        }
+
+        clock.Skew = TimeSpan.FromSeconds(31);
+        using var late = await wire.PostAsync(sid, "6");
+        Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
+        Assert.Contains("\"code\":1", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Null(server.Services.GetRequiredService<EngineIOServer>().Find(sid));
+    }
+
+    [Fact]
+    public async Task A_pong_starts_a_new_heartbeat_by_the_clock()
+    {
+        var clock = new SkewedClock();
+        await using var server = await SocketIOTestHost.StartAsync(
+            o =>
+            {
+                o.PingInterval = TimeSpan.FromSeconds(20);
+                o.PingTimeout = TimeSpan.FromSeconds(10);
+            },
+            services: s => s.AddSingleton<TimeProvider>(clock));
+        using var wire = new EngineWire(server.BaseUrl);
+        var (sid, _) = await wire.HandshakeAsync();
+
+        clock.Skew = TimeSpan.FromSeconds(25);
+        using (var pong = await wire.PostAsync(sid, "3"))
+        {
+            Assert.Equal(HttpStatusCode.OK, pong.StatusCode);
+        }
+
+        clock.Skew = TimeSpan.FromSeconds(50); // 25 s after the pong: within its heartbeat
+        using var noop = await wire.PostAsync(sid, "6");
+        Assert.Equal(HttpStatusCode.OK, noop.StatusCode);
+    }
+
+    /// <summary>The system clock moved forward by <see cref="Skew"/>; its timers are the system's, so they do not fire early.</summary>
+    private sealed class SkewedClock : TimeProvider
+    {
+        public TimeSpan Skew { get; set; }
+
+        public override long GetTimestamp() => base.GetTimestamp() + (long)(Skew.TotalSeconds * TimestampFrequency);
+    }
+
+    [Fact]
     public async Task A_second_concurrent_GET_gets_400_and_the_first_receives_a_close_packet()
     {
         await using var server = await SocketIOTestHost.StartAsync();
