@@ -20,7 +20,7 @@ internal sealed partial class EngineIOSession
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private TaskCompletionSource? _pong;
-    private long _pongDue;
+    private long _pongDue = long.MaxValue; // the timestamp a pong is due by: MaxValue while no ping is unanswered
     private CancellationTokenSource? _pendingPoll;
     private bool _postPending;
     private int _closedFlag;
@@ -81,15 +81,14 @@ internal sealed partial class EngineIOSession
     public void Start(EngineTransport transport)
     {
         Transport = transport;
-        ExtendPongDue();
         _ = HeartbeatAsync();
     }
 
     /// <summary>
-    /// Closes the session when, by the clock, the client has let a whole heartbeat (pingInterval + pingTimeout since
-    /// the start or its last pong) pass without a pong; <see langword="true"/> when it did. A request arriving after
-    /// that moment is answered as for a closed session even when the heartbeat's own timer has not fired yet (a busy
-    /// thread pool fires it late), as a server whose timers are on time would.
+    /// Closes the session when, by the clock, pingTimeout has passed since a ping the client has not answered;
+    /// <see langword="true"/> when it did. A request arriving after that moment is answered as for a closed session
+    /// even when the heartbeat's timeout timer has not fired yet (a busy thread pool fires it late). Never before a
+    /// ping has been out for pingTimeout, so a ping sent late still gives the client its whole pingTimeout.
     /// </summary>
     public bool CloseIfPongOverdue()
     {
@@ -101,9 +100,6 @@ internal sealed partial class EngineIOSession
         Close("ping timeout", notifyClient: false, releaseNow: true);
         return true;
     }
-
-    private void ExtendPongDue()
-        => Volatile.Write(ref _pongDue, _time.GetTimestamp() + (long)((Options.PingInterval + Options.PingTimeout).TotalSeconds * _time.TimestampFrequency));
 
     /// <summary>
     /// Queues one packet; <see langword="false"/> when the session is closed, or when its queue already holds
@@ -163,7 +159,7 @@ internal sealed partial class EngineIOSession
                 Close("transport close", notifyClient: false);
                 return true;
             case '3':
-                ExtendPongDue();
+                Volatile.Write(ref _pongDue, long.MaxValue);
                 Volatile.Read(ref _pong)?.TrySetResult();
                 return true;
             case '4':
@@ -353,6 +349,7 @@ internal sealed partial class EngineIOSession
                 await Task.Delay(Options.PingInterval, _time, _closed.Token).ConfigureAwait(false);
                 var pong = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 Volatile.Write(ref _pong, pong);
+                Volatile.Write(ref _pongDue, _time.GetTimestamp() + (long)(Options.PingTimeout.TotalSeconds * _time.TimestampFrequency));
                 Send(EngineFrame.FromText("2"));
                 var timeout = Task.Delay(Options.PingTimeout, _time, _closed.Token);
                 if (await Task.WhenAny(pong.Task, timeout).ConfigureAwait(false) != pong.Task)

@@ -88,28 +88,29 @@ public sealed class EngineIOWireTests
     }
 
     [Fact]
-    public async Task A_request_after_a_missed_pong_gets_unknown_sid_even_when_the_heartbeat_timer_is_late()
+    public async Task A_request_after_pingTimeout_since_an_unanswered_ping_gets_unknown_sid_even_when_the_timer_is_late()
     {
-        // The clock says pingInterval + pingTimeout have passed with no pong while the heartbeat's own timer has not
-        // fired (a busy machine fires it late; here its interval is long): the session is over all the same.
+        // The clock says pingTimeout has passed since the ping while the heartbeat's timeout timer (20 s of real time)
+        // has not fired, as on a busy machine: the session is over all the same.
         var clock = new SkewedClock();
         await using var server = await SocketIOTestHost.StartAsync(
             o =>
             {
-                o.PingInterval = TimeSpan.FromSeconds(20);
-                o.PingTimeout = TimeSpan.FromSeconds(10);
+                o.PingInterval = TimeSpan.FromMilliseconds(500);
+                o.PingTimeout = TimeSpan.FromSeconds(20);
             },
             services: s => s.AddSingleton<TimeProvider>(clock));
         using var wire = new EngineWire(server.BaseUrl);
         var (sid, _) = await wire.HandshakeAsync();
+        Assert.Equal("2", await wire.PollAsync(sid));
 
-        clock.Skew = TimeSpan.FromSeconds(29); // not yet: the session goes on
+        clock.Skew = TimeSpan.FromSeconds(19); // not yet: the session goes on
         using (var noop = await wire.PostAsync(sid, "6"))
         {
             Assert.Equal(HttpStatusCode.OK, noop.StatusCode);
         }
 
-        clock.Skew = TimeSpan.FromSeconds(31);
+        clock.Skew = TimeSpan.FromSeconds(21);
         using var late = await wire.PostAsync(sid, "6");
         Assert.Equal(HttpStatusCode.BadRequest, late.StatusCode);
         Assert.Contains("\"code\":1", await late.Content.ReadAsStringAsync(), StringComparison.Ordinal);
@@ -117,28 +118,32 @@ public sealed class EngineIOWireTests
     }
 
     [Fact]
-    public async Task A_pong_starts_a_new_heartbeat_by_the_clock()
+    public async Task A_ping_sent_late_or_answered_leaves_the_session_open_whatever_the_clock_says()
     {
+        // The clock jumps past pingInterval + pingTimeout before the ping goes out (a late timer): no ping was
+        // unanswered for pingTimeout, so the client's next requests and its pong are served; after the pong, too.
         var clock = new SkewedClock();
         await using var server = await SocketIOTestHost.StartAsync(
             o =>
             {
-                o.PingInterval = TimeSpan.FromSeconds(20);
-                o.PingTimeout = TimeSpan.FromSeconds(10);
+                o.PingInterval = TimeSpan.FromSeconds(1);
+                o.PingTimeout = TimeSpan.FromSeconds(20);
             },
             services: s => s.AddSingleton<TimeProvider>(clock));
         using var wire = new EngineWire(server.BaseUrl);
         var (sid, _) = await wire.HandshakeAsync();
+        clock.Skew = TimeSpan.FromSeconds(30);
 
-        clock.Skew = TimeSpan.FromSeconds(25);
+        Assert.Equal("2", await wire.PollAsync(sid));
         using (var pong = await wire.PostAsync(sid, "3"))
         {
             Assert.Equal(HttpStatusCode.OK, pong.StatusCode);
         }
 
-        clock.Skew = TimeSpan.FromSeconds(50); // 25 s after the pong: within its heartbeat
+        clock.Skew = TimeSpan.FromSeconds(60);
         using var noop = await wire.PostAsync(sid, "6");
         Assert.Equal(HttpStatusCode.OK, noop.StatusCode);
+        Assert.NotNull(server.Services.GetRequiredService<EngineIOServer>().Find(sid));
     }
 
     /// <summary>The system clock moved forward by <see cref="Skew"/>; its timers are the system's, so they do not fire early.</summary>
