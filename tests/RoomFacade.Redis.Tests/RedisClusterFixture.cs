@@ -23,15 +23,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTarget
     {
         for (var i = 0; i < 3; i++)
         {
-            // The cluster bus listens on port + 10000: pick ports that leave room for it.
-            int port;
-            do
-            {
-                port = LoopbackTools.FreePort();
-            }
-            while (port > 55000 || !PortFree(port + 10000) || _nodes.Any(n => n.Port == port));
-
-            _nodes.Add(await RedisServer.StartAsync(port, "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "5000"));
+            _nodes.Add(await StartNodeAsync());
         }
 
         var (exitCode, output) = await ProcessRunner.RunAsync(
@@ -65,6 +57,29 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTarget
         foreach (var node in _nodes)
         {
             await node.DisposeAsync();
+        }
+    }
+
+    /// <summary>One cluster-enabled node on a port of its own; another port is tried when another process took it first.</summary>
+    private async Task<RedisServer> StartNodeAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            // The cluster bus listens on port + 10000: pick ports that leave room for it (both below the ephemeral range).
+            int port;
+            do
+            {
+                port = LoopbackTools.FreeStablePort(headroom: 10000);
+            }
+            while (port > 55000 || !PortFree(port + 10000) || _nodes.Any(n => n.Port == port || n.Port + 10000 == port || port + 10000 == n.Port));
+
+            try
+            {
+                return await RedisServer.StartAsync(port, "--cluster-enabled", "yes", "--cluster-config-file", $"nodes-{port}.conf", "--cluster-node-timeout", "5000");
+            }
+            catch (RedisServerExitedException) when (attempt < 5)
+            {
+            }
         }
     }
 
