@@ -24,7 +24,8 @@ internal static class LoopbackTools
     /// A free 127.0.0.1 port below the ephemeral range (on Linux <c>/proc/sys/net/ipv4/ip_local_port_range</c>), where
     /// neither a listener on port 0 (a Kestrel started by another test) nor an outgoing connection takes its port: a
     /// server stopped and started again on it finds it free. The port plus <paramref name="headroom"/> stays below the
-    /// range too (a Redis Cluster node's bus listens on port + 10000). <see cref="FreePort"/> when none is found.
+    /// range too (a Redis Cluster node's bus listens on port + 10000), and both are free. <see cref="FreePort"/> when none
+    /// is found and no headroom is asked for; otherwise an error.
     /// </summary>
     public static int FreeStablePort(int headroom = 0)
     {
@@ -39,7 +40,9 @@ internal static class LoopbackTools
             }
         }
 
-        return FreePort();
+        return headroom == 0
+            ? FreePort()
+            : throw new InvalidOperationException($"No free 127.0.0.1 port below the ephemeral range (from {last + headroom}) leaves {headroom} ports of headroom.");
     }
 
     private static int EphemeralRangeStart()

@@ -65,13 +65,9 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTarget
     {
         for (var attempt = 1; ; attempt++)
         {
-            // The cluster bus listens on port + 10000: pick ports that leave room for it (both below the ephemeral range).
-            int port;
-            do
-            {
-                port = LoopbackTools.FreeStablePort(headroom: 10000);
-            }
-            while (port > 55000 || !PortFree(port + 10000) || _nodes.Any(n => n.Port == port || n.Port + 10000 == port || port + 10000 == n.Port));
+            // The cluster bus listens on port + 10000: both free and below the ephemeral range (a started node's port
+            // and bus port are bound, so they are never picked again).
+            var port = LoopbackTools.FreeStablePort(headroom: 10000);
 
             try
             {
@@ -82,6 +78,4 @@ public sealed class RedisClusterFixture : IAsyncLifetime, IRedisTarget
             }
         }
     }
-
-    private static bool PortFree(int port) => !LoopbackTools.CanConnect(port);
 }

@@ -93,13 +93,7 @@ public sealed class EngineIOWireTests
         // The clock says pingTimeout has passed since the ping while the heartbeat's timeout timer (20 s of real time)
         // has not fired, as on a busy machine: the session is over all the same.
         var clock = new SkewedClock();
-        await using var server = await SocketIOTestHost.StartAsync(
-            o =>
-            {
-                o.PingInterval = TimeSpan.FromMilliseconds(500);
-                o.PingTimeout = TimeSpan.FromSeconds(20);
-            },
-            services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var server = await StartOnClockAsync(clock, pingInterval: TimeSpan.FromMilliseconds(500));
         using var wire = new EngineWire(server.BaseUrl);
         var (sid, _) = await wire.HandshakeAsync();
         Assert.Equal("2", await wire.PollAsync(sid));
@@ -123,13 +117,7 @@ public sealed class EngineIOWireTests
         // The clock jumps past pingInterval + pingTimeout before the ping goes out (a late timer): no ping was
         // unanswered for pingTimeout, so the client's next requests and its pong are served; after the pong, too.
         var clock = new SkewedClock();
-        await using var server = await SocketIOTestHost.StartAsync(
-            o =>
-            {
-                o.PingInterval = TimeSpan.FromSeconds(1);
-                o.PingTimeout = TimeSpan.FromSeconds(20);
-            },
-            services: s => s.AddSingleton<TimeProvider>(clock));
+        await using var server = await StartOnClockAsync(clock, pingInterval: TimeSpan.FromSeconds(1));
         using var wire = new EngineWire(server.BaseUrl);
         var (sid, _) = await wire.HandshakeAsync();
         clock.Skew = TimeSpan.FromSeconds(30);
@@ -144,14 +132,6 @@ public sealed class EngineIOWireTests
         using var noop = await wire.PostAsync(sid, "6");
         Assert.Equal(HttpStatusCode.OK, noop.StatusCode);
         Assert.NotNull(server.Services.GetRequiredService<EngineIOServer>().Find(sid));
-    }
-
-    /// <summary>The system clock moved forward by <see cref="Skew"/>; its timers are the system's, so they do not fire early.</summary>
-    private sealed class SkewedClock : TimeProvider
-    {
-        public TimeSpan Skew { get; set; }
-
-        public override long GetTimestamp() => base.GetTimestamp() + (long)(Skew.TotalSeconds * TimestampFrequency);
     }
 
     [Fact]
@@ -257,5 +237,23 @@ public sealed class EngineIOWireTests
 
         await EngineWire.SendTextAsync(socket, "4" + new string('a', 100));
         Assert.Equal("close:" + WebSocketCloseStatus.MessageTooBig, await EngineWire.ReceiveAsync(socket));
+    }
+
+    /// <summary>A server on <paramref name="clock"/> with a pingTimeout of 20 s, longer than any of these tests waits.</summary>
+    private static Task<Testing.EndToEnd.TestServer> StartOnClockAsync(SkewedClock clock, TimeSpan pingInterval)
+        => SocketIOTestHost.StartAsync(
+            o =>
+            {
+                o.PingInterval = pingInterval;
+                o.PingTimeout = TimeSpan.FromSeconds(20);
+            },
+            services: s => s.AddSingleton<TimeProvider>(clock));
+
+    /// <summary>The system clock moved forward by <see cref="Skew"/>; its timers are the system's, so they do not fire early.</summary>
+    private sealed class SkewedClock : TimeProvider
+    {
+        public TimeSpan Skew { get; set; }
+
+        public override long GetTimestamp() => base.GetTimestamp() + (long)(Skew.TotalSeconds * TimestampFrequency);
     }
 }
